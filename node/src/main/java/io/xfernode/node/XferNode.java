@@ -1,0 +1,166 @@
+package io.xfernode.node;
+
+import com.hazelcast.config.Config;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.xfernode.node.bridge.TcpBridge;
+import io.xfernode.node.cluster.NodeDirectory;
+import io.xfernode.node.config.NodeConfig;
+import io.xfernode.node.control.NodesApi;
+import io.xfernode.node.net.PortBinder;
+import io.xfernode.transport.TlsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One running xfernode node: a clustered Vert.x instance, its entry in the node directory, the control
+ * API and the bridges. {@link #start} and {@link #stop} are all a program (or a test) needs.
+ */
+public final class XferNode {
+
+  private static final Logger log = LoggerFactory.getLogger(XferNode.class);
+
+  private final NodeConfig config;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+  private final NodeDirectory directory;
+  private final JsonObject info;
+  private TcpBridge bridge;
+  private int bridgePort;
+  private boolean stopped;
+
+  private XferNode(NodeConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.config = config;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+    this.directory = new NodeDirectory(vertx, clusterManager);
+    this.info = new JsonObject()
+      .put("id", config.nodeId())
+      .put("host", config.host())
+      .put("roots", roots(config))
+      .put("elementTypes", new JsonArray())
+      .put("pools", new JsonArray())
+      .put("transfers", 0)
+      .put("startedAt", Instant.now().toString())
+      .put("version", Version.VERSION);
+  }
+
+  /**
+   * Joins the cluster described by {@code hazelcast} and starts every service of the node. On failure,
+   * whatever was started is stopped again.
+   *
+   * @param options Vert.x options to start from (the event bus host is set from the config)
+   */
+  public static Future<XferNode> start(NodeConfig config, Config hazelcast, VertxOptions options) {
+    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
+    VertxOptions vertxOptions = new VertxOptions(options);
+    EventBusOptions eb = vertxOptions.getEventBusOptions().setHost(config.host()).setPort(0);
+    TlsConfig ebTls = TlsConfig.fromJson("eventBus.tls", config.eventBusTls());
+    if (ebTls != null) {
+      ebTls.applyTo(eb);
+    }
+    // The result must not run its callbacks on a context of this Vert.x instance: after a failed start
+    // the instance is closed, and a closed context drops them.
+    Promise<XferNode> result = Promise.promise();
+    Vertx.builder().with(vertxOptions).withClusterManager(clusterManager).buildClustered()
+      .onFailure(result::fail)
+      .onSuccess(vertx -> {
+        XferNode node = new XferNode(config, vertx, clusterManager);
+        node.startServices()
+          .onSuccess(v -> result.complete(node))
+          .onFailure(t -> node.stop().onComplete(ignored -> result.fail(t)));
+      });
+    return result.future();
+  }
+
+  private Future<Void> startServices() {
+    return vertx.executeBlocking(() -> {
+        createRoots();
+        return null;
+      })
+      .compose(v -> directory.join(config.nodeId(), info))
+      .compose(v -> vertx.deployVerticle(new NodesApi(directory)))
+      .compose(v -> PortBinder.bind("bridge.port", config.bridge(), () -> TcpBridge.create(vertx,
+        TlsConfig.fromJson("bridge.tls", config.bridge().tls()), config.limits().maxRequestBytes())))
+      .compose(bound -> {
+        bridge = bound.listener();
+        bridgePort = bound.port();
+        info.put("bridge", new JsonObject().put("host", config.bridge().host()).put("port", bridgePort));
+        return directory.update(config.nodeId(), info);
+      })
+      .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, roots {}", config.nodeId(),
+        config.bridge().host(), bridgePort, config.roots()));
+  }
+
+  private void createRoots() throws IOException {
+    for (Map.Entry<String, Path> root : config.roots().entrySet()) {
+      Path dir = root.getValue();
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw new io.xfernode.node.config.ConfigException("roots." + root.getKey(), dir + " is not a directory");
+      }
+      Files.createDirectories(dir);
+    }
+  }
+
+  private static JsonObject roots(NodeConfig config) {
+    JsonObject roots = new JsonObject();
+    config.roots().forEach((name, path) -> roots.put(name, path.toString()));
+    return roots;
+  }
+
+  /**
+   * Leaves the directory and the cluster and closes every listener. Safe to call twice.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    stopped = true;
+    log.info("node {} is stopping", config.nodeId());
+    Promise<Void> done = Promise.promise();
+    Future<Void> closeBridge = bridge == null ? Future.succeededFuture() : bridge.close();
+    closeBridge.transform(v -> directory.leave(config.nodeId()))
+      .onComplete(v -> vertx.close().onComplete(ar -> {
+        log.info("node {} stopped", config.nodeId());
+        done.handle(ar);
+      }));
+    return done.future();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public String id() {
+    return config.nodeId();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** @return the port the TCP event-bus bridge is bound to */
+  public int bridgePort() {
+    return bridgePort;
+  }
+
+  public NodeDirectory directory() {
+    return directory;
+  }
+
+  public HazelcastClusterManager clusterManager() {
+    return clusterManager;
+  }
+}

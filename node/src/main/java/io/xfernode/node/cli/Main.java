@@ -1,0 +1,32 @@
+package io.xfernode.node.cli;
+
+import picocli.CommandLine;
+
+/** The entry point of {@code xfernode.jar}. */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    // before any Hazelcast class loads: log through SLF4J, never phone home
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    System.setProperty("hazelcast.phone.home.enabled", "false");
+    int code = commandLine().execute(args);
+    if (code != NodeCommand.RUNNING) {
+      System.exit(code);
+    }
+    // the node runs on Vert.x's threads until SIGTERM
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new NodeCommand());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      ex.getCommandLine().getErr().println("xfernode: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try 'java -jar xfernode.jar --help'.");
+      return NodeCommand.EXIT_CONFIG;
+    });
+    return cl;
+  }
+}

@@ -1,0 +1,185 @@
+package io.xfernode.node.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.xfernode.api.XferException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The cluster-wide directory of xfernode nodes: a Hazelcast-backed map from node id to the node's
+ * description. A node adds itself at start and removes itself when it stops; when a member crashes, every
+ * survivor hears it from Hazelcast's membership events and removes its entry. Reads also drop entries
+ * whose member is gone, so a lost event can never show a dead node.
+ */
+public final class NodeDirectory {
+
+  /** The name of the cluster-wide map. */
+  public static final String MAP = "xfer.nodes";
+  /** The field of an entry that holds the Vert.x cluster node id (the Hazelcast member UUID). */
+  public static final String MEMBER = "member";
+
+  /** How long a read of the map may take before the last entries seen answer instead. */
+  static final long READ_TIMEOUT_MS = 2000;
+
+  private static final Logger log = LoggerFactory.getLogger(NodeDirectory.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HazelcastClusterManager clusterManager;
+  private final List<Handler<String>> leftHandlers = new CopyOnWriteArrayList<>();
+  /**
+   * The entries last read or written. While Hazelcast re-balances after a crash, map operations can stall
+   * for seconds; the directory then answers from here, filtered by the members still alive.
+   */
+  private final Map<String, JsonObject> lastSeen = new ConcurrentHashMap<>();
+  private AsyncMap<String, JsonObject> map;
+  private UUID membershipRegistration;
+
+  public NodeDirectory(Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.clusterManager = clusterManager;
+  }
+
+  /**
+   * Opens the map, starts listening for departed members and adds this node.
+   *
+   * @return a failure with 409 if a live node already uses {@code nodeId}
+   */
+  public Future<Void> join(String nodeId, JsonObject info) {
+    JsonObject entry = info.copy().put(MEMBER, clusterManager.getNodeId());
+    return vertx.sharedData().<String, JsonObject>getClusterWideMap(MAP).compose(m -> {
+      this.map = m;
+      membershipRegistration = clusterManager.getHazelcastInstance().getCluster()
+        .addMembershipListener(new MembershipListener() {
+          @Override
+          public void memberAdded(MembershipEvent event) {
+          }
+
+          @Override
+          public void memberRemoved(MembershipEvent event) {
+            String member = event.getMember().getUuid().toString();
+            context.runOnContext(v -> memberLeft(member));
+          }
+        });
+      return m.get(nodeId);
+    }).compose(existing -> {
+      if (existing != null && isLive(existing.getString(MEMBER))
+        && !clusterManager.getNodeId().equals(existing.getString(MEMBER))) {
+        return Future.failedFuture(XferException.conflict("nodeId",
+          "\"" + nodeId + "\" is already used by a live node at " + existing.getString("host")));
+      }
+      lastSeen.put(nodeId, entry);
+      return map.put(nodeId, entry);
+    });
+  }
+
+  /** Replaces this node's description (for example its transfer count). */
+  public Future<Void> update(String nodeId, JsonObject info) {
+    JsonObject entry = info.copy().put(MEMBER, clusterManager.getNodeId());
+    lastSeen.put(nodeId, entry);
+    return map.put(nodeId, entry);
+  }
+
+  /** Removes this node, before it leaves the cluster. */
+  public Future<Void> leave(String nodeId) {
+    if (membershipRegistration != null) {
+      clusterManager.getHazelcastInstance().getCluster().removeMembershipListener(membershipRegistration);
+      membershipRegistration = null;
+    }
+    if (map == null) {
+      return Future.succeededFuture();
+    }
+    return map.remove(nodeId).mapEmpty();
+  }
+
+  /** @return the live nodes, sorted by id; the {@value #MEMBER} field is left out */
+  public Future<List<JsonObject>> list() {
+    Promise<List<JsonObject>> result = Promise.promise();
+    long timer = vertx.setTimer(READ_TIMEOUT_MS, t -> {
+      if (result.tryComplete(live(lastSeen))) {
+        log.debug("the node map is slow to answer: listing the nodes last seen");
+      }
+    });
+    map.entries().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        lastSeen.keySet().retainAll(ar.result().keySet());
+        lastSeen.putAll(ar.result());
+        result.tryComplete(live(ar.result()));
+      } else {
+        log.debug("cannot read the node map ({}): listing the nodes last seen", ar.cause().getMessage());
+        result.tryComplete(live(lastSeen));
+      }
+    });
+    return result.future();
+  }
+
+  private List<JsonObject> live(Map<String, JsonObject> entries) {
+    List<JsonObject> nodes = new ArrayList<>();
+    Set<String> live = new HashSet<>(clusterManager.getNodes());
+    for (JsonObject node : entries.values()) {
+      if (live.contains(node.getString(MEMBER))) {
+        JsonObject copy = node.copy();
+        copy.remove(MEMBER);
+        nodes.add(copy);
+      }
+    }
+    nodes.sort(Comparator.comparing(n -> n.getString("id")));
+    return nodes;
+  }
+
+  /** @return the live node with {@code nodeId}, or {@code null} */
+  public Future<JsonObject> get(String nodeId) {
+    return map.get(nodeId).map(node -> node != null && isLive(node.getString(MEMBER)) ? node : null);
+  }
+
+  /** Called, on this directory's context, with the xfernode id of every node that leaves the cluster. */
+  public void onNodeLeft(Handler<String> handler) {
+    leftHandlers.add(handler);
+  }
+
+  private boolean isLive(String member) {
+    return member != null && clusterManager.getNodes().contains(member);
+  }
+
+  private void memberLeft(String member) {
+    // first what is known here, so that transfers hear of it at once; then the map, for entries not seen yet
+    List<String> announced = new ArrayList<>();
+    forget(member, Map.copyOf(lastSeen), announced);
+    map.entries().onSuccess(entries -> forget(member, entries, announced))
+      .onFailure(t -> log.warn("could not clean up after member {} left: {}", member, t.getMessage()));
+  }
+
+  private void forget(String member, Map<String, JsonObject> entries, List<String> announced) {
+    for (Map.Entry<String, JsonObject> e : entries.entrySet()) {
+      String nodeId = e.getKey();
+      if (member.equals(e.getValue().getString(MEMBER)) && !announced.contains(nodeId)) {
+        announced.add(nodeId);
+        log.info("node {} left the cluster", nodeId);
+        lastSeen.remove(nodeId, e.getValue());
+        map.removeIfPresent(nodeId, e.getValue());
+        leftHandlers.forEach(h -> h.handle(nodeId));
+      }
+    }
+  }
+}

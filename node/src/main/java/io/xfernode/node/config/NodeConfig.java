@@ -1,0 +1,248 @@
+package io.xfernode.node.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.XferException;
+import io.xfernode.transport.TlsConfig;
+
+import java.net.InetAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The validated configuration of one node (SPEC 2.5). Built by {@link NodeConfigLoader} from the merged
+ * layers; {@link #fromJson} refuses any bad or unknown value with a {@link ConfigException} naming its key.
+ */
+public final class NodeConfig {
+
+  static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_%-]{1,253}");
+  private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{0,200}");
+
+  private static final Set<String> TOP_KEYS = Set.of("nodeId", "host", "roots", "bridge", "sockjs", "http",
+    "data", "pools", "eventBus", "limits", "process");
+  private static final Set<String> POOL_KEYS = Set.of("name", "minPerPeer", "maxPerPeer", "idleTimeout",
+    "window", "tls");
+
+  private final String nodeId;
+  private final String host;
+  private final Map<String, Path> roots;
+  private final ListenConfig bridge;
+  private final String sockjsPath;
+  private final ListenConfig http;
+  private final ListenConfig data;
+  private final JsonArray pools;
+  private final JsonObject eventBusTls;
+  private final Limits limits;
+  private final List<String> processAllow;
+  private final JsonObject json;
+
+  private NodeConfig(Builder b) {
+    this.nodeId = b.nodeId;
+    this.host = b.host;
+    this.roots = Collections.unmodifiableMap(b.roots);
+    this.bridge = b.bridge;
+    this.sockjsPath = b.sockjsPath;
+    this.http = b.http;
+    this.data = b.data;
+    this.pools = b.pools;
+    this.eventBusTls = b.eventBusTls;
+    this.limits = b.limits;
+    this.processAllow = List.copyOf(b.processAllow);
+    this.json = b.json;
+  }
+
+  /**
+   * @param merged   every layer merged
+   * @param explicit the layers above the shipped defaults merged; a port set there is "explicit"
+   */
+  public static NodeConfig fromJson(JsonObject merged, JsonObject explicit) {
+    ConfigReader r = new ConfigReader(merged);
+    ConfigReader.refuseUnknown("", merged, TOP_KEYS);
+    ConfigReader x = new ConfigReader(explicit);
+    Builder b = new Builder();
+    b.json = merged.copy();
+
+    String id = r.value("nodeId") == null ? "" : r.string("nodeId", null, null);
+    b.nodeId = id.isEmpty() ? defaultNodeId() : r.string("nodeId", NODE_ID,
+      "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    b.host = r.string("host", HOST, "must be a host name or IP address");
+
+    JsonObject roots = r.object("roots");
+    for (String name : roots.fieldNames()) {
+      String key = "roots." + name;
+      if (!ROOT_NAME.matcher(name).matches()) {
+        throw new ConfigException(key, "a root name must be 1 to 64 letters, digits, '_' or '-'");
+      }
+      String dir = r.string(key, Pattern.compile(".+"), "must be a directory path");
+      try {
+        b.roots.put(name, Paths.get(dir).toAbsolutePath().normalize());
+      } catch (InvalidPathException e) {
+        throw new ConfigException(key, "not a valid path: " + e.getReason());
+      }
+    }
+
+    b.bridge = listen(r, x, "bridge", true);
+    ConfigReader.refuseUnknown("sockjs", r.object("sockjs"), Set.of("path"));
+    b.sockjsPath = r.string("sockjs.path", URL_PATH, "must be a URL path starting with '/'");
+    b.http = listen(r, x, "http", false);
+    ConfigReader.refuseUnknown("data", r.object("data"), Set.of("port", "tls"));
+    b.data = new ListenConfig(b.host, r.port("data.port"), x.value("data.port") != null, tls(r, "data.tls"));
+
+    b.pools = r.array("pools");
+    List<String> poolNames = new ArrayList<>();
+    for (int i = 0; i < b.pools.size(); i++) {
+      String key = "pools[" + i + "]";
+      Object p = b.pools.getValue(i);
+      if (!(p instanceof JsonObject)) {
+        throw new ConfigException(key, "must be an object such as {name: default, maxPerPeer: 4}");
+      }
+      ConfigReader.refuseUnknown(key, (JsonObject) p, POOL_KEYS);
+      ConfigReader pr = new ConfigReader((JsonObject) p);
+      String name;
+      try {
+        name = pr.string("name", ROOT_NAME, "must be 1 to 64 letters, digits, '_' or '-'");
+      } catch (ConfigException e) {
+        throw new ConfigException(key + "." + e.key(), e.getMessage().substring(e.key().length() + 2));
+      }
+      if (poolNames.contains(name)) {
+        throw new ConfigException(key + ".name", "pool \"" + name + "\" is defined twice");
+      }
+      poolNames.add(name);
+    }
+
+    JsonObject eventBus = r.object("eventBus");
+    ConfigReader.refuseUnknown("eventBus", eventBus, Set.of("tls"));
+    b.eventBusTls = r.objectOrNull("eventBus.tls");
+    tls(r, "eventBus.tls");
+
+    ConfigReader.refuseUnknown("limits", r.object("limits"), Set.of("maxTransfers", "maxBufferedBytes",
+      "maxRequestBytes"));
+    b.limits = new Limits(
+      (int) r.integer("limits.maxTransfers", 1, 100_000),
+      r.integer("limits.maxBufferedBytes", 64 * 1024, 1L << 40),
+      (int) r.integer("limits.maxRequestBytes", 1024, 64L * 1024 * 1024));
+
+    ConfigReader.refuseUnknown("process", r.object("process"), Set.of("allow"));
+    JsonArray allow = r.array("process.allow");
+    for (int i = 0; i < allow.size(); i++) {
+      Object cmd = allow.getValue(i);
+      if (!(cmd instanceof String) || ((String) cmd).isBlank() || ((String) cmd).contains("\0")) {
+        throw new ConfigException("process.allow[" + i + "]", "must be a command name or path, got "
+          + ConfigReader.describe(cmd));
+      }
+      b.processAllow.add((String) cmd);
+    }
+    return new NodeConfig(b);
+  }
+
+  private static ListenConfig listen(ConfigReader r, ConfigReader x, String section, boolean withTls) {
+    ConfigReader.refuseUnknown(section, r.object(section), withTls ? Set.of("host", "port", "tls") : Set.of("host", "port"));
+    String host = r.string(section + ".host", HOST, "must be a host name or IP address");
+    int port = r.port(section + ".port");
+    boolean explicit = x.value(section + ".port") != null;
+    return new ListenConfig(host, port, explicit, withTls ? tls(r, section + ".tls") : null);
+  }
+
+  private static JsonObject tls(ConfigReader r, String key) {
+    JsonObject json = r.objectOrNull(key);
+    try {
+      TlsConfig.fromJson(key, json);
+    } catch (XferException e) {
+      String msg = e.getMessage();
+      int colon = msg.indexOf(": ");
+      throw new ConfigException(msg.substring(0, colon), msg.substring(colon + 2));
+    }
+    return json;
+  }
+
+  static String defaultNodeId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (Exception e) {
+        host = "node";
+      }
+    }
+    host = host.replaceAll("[^A-Za-z0-9._-]", "-");
+    if (host.length() > 40) {
+      host = host.substring(0, 40);
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  /** @return root name to absolute, normalised directory */
+  public Map<String, Path> roots() {
+    return roots;
+  }
+
+  public ListenConfig bridge() {
+    return bridge;
+  }
+
+  public String sockjsPath() {
+    return sockjsPath;
+  }
+
+  public ListenConfig http() {
+    return http;
+  }
+
+  public ListenConfig data() {
+    return data;
+  }
+
+  public JsonArray pools() {
+    return pools.copy();
+  }
+
+  public JsonObject eventBusTls() {
+    return eventBusTls == null ? null : eventBusTls.copy();
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  public List<String> processAllow() {
+    return processAllow;
+  }
+
+  /** @return the merged configuration this was built from */
+  public JsonObject toJson() {
+    return json.copy();
+  }
+
+  private static final class Builder {
+    String nodeId;
+    String host;
+    final Map<String, Path> roots = new LinkedHashMap<>();
+    ListenConfig bridge;
+    String sockjsPath;
+    ListenConfig http;
+    ListenConfig data;
+    JsonArray pools;
+    JsonObject eventBusTls;
+    Limits limits;
+    final List<String> processAllow = new ArrayList<>();
+    JsonObject json;
+  }
+}

@@ -1,0 +1,157 @@
+package io.xfernode.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.node.cluster.HazelcastConfigs;
+import io.xfernode.node.config.ConfigLayers;
+import io.xfernode.node.config.NodeConfig;
+import io.xfernode.node.config.NodeConfigLoader;
+import io.xfernode.test.FreePorts;
+import io.xfernode.test.TestVertx;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Real clustered nodes in this JVM: Hazelcast on loopback, a cluster name no other test uses, OS-chosen
+ * ports for the bridge, and a temporary directory per node for its {@code data} root. Create it from the
+ * test thread (never inside a Vert.x context) and share it within a test class.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  private final String name;
+  private final int[] memberPorts;
+  private final Path baseDir;
+  private final List<XferNode> nodes = new ArrayList<>();
+
+  private TestCluster(String name, int size) throws IOException {
+    this.name = name;
+    this.memberPorts = FreePorts.take(size);
+    this.baseDir = Files.createTempDirectory("xfer-" + name);
+  }
+
+  /** Starts {@code size} nodes with ids {@code n0, n1, ...}. */
+  public static TestCluster start(String testName, int size) throws Exception {
+    return start(testName, size, UnaryOperator.identity());
+  }
+
+  /**
+   * @param flags adjusts each node's flag layer (the node's index is in {@code "index"}, removed after)
+   */
+  public static TestCluster start(String testName, int size, UnaryOperator<JsonObject> flags) throws Exception {
+    TestCluster cluster = new TestCluster(testName + "-" + UUID.randomUUID().toString().substring(0, 8), size);
+    try {
+      for (int i = 0; i < size; i++) {
+        cluster.nodes.add(await(XferNode.start(cluster.config(i, flags), cluster.hazelcast(i), TestVertx.options())));
+      }
+    } catch (Exception e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  private NodeConfig config(int i, UnaryOperator<JsonObject> adjust) throws Exception {
+    Path root = Files.createDirectories(baseDir.resolve("n" + i).resolve("data"));
+    JsonObject flags = new JsonObject()
+      .put("index", i)
+      .put("nodeId", "n" + i)
+      .put("roots", new JsonObject().put("data", root.toString()))
+      .put("bridge", new JsonObject().put("port", 0))
+      .put("http", new JsonObject().put("port", 0))
+      .put("data", new JsonObject().put("port", 0));
+    flags = adjust.apply(flags);
+    flags.remove("index");
+    Vertx scratch = Vertx.vertx();
+    try {
+      return await(NodeConfigLoader.load(scratch, ConfigLayers.of(flags)));
+    } finally {
+      scratch.close();
+    }
+  }
+
+  /** The shipped default, with this cluster's name and ports. */
+  public Config hazelcast(int i) {
+    Config config = HazelcastConfigs.load(HazelcastConfigs.DEFAULT, "test");
+    config.setClusterName(name);
+    config.getNetworkConfig().setPort(memberPorts[i]).setPortAutoIncrement(false);
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getTcpIpConfig().getMembers().clear();
+    for (int port : memberPorts) {
+      join.getTcpIpConfig().addMember("127.0.0.1:" + port);
+    }
+    return config;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public XferNode node(int i) {
+    return nodes.get(i);
+  }
+
+  public List<XferNode> nodes() {
+    return nodes;
+  }
+
+  /** The data root of node {@code i}. */
+  public Path root(int i) {
+    return baseDir.resolve("n" + i).resolve("data");
+  }
+
+  /** Stops node {@code i}; it stays in {@link #nodes()} but is stopped. */
+  public void stop(int i) throws Exception {
+    await(nodes.get(i).stop());
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (XferNode node : nodes) {
+      try {
+        await(node.stop());
+      } catch (Exception ignored) {
+        // keep stopping the others
+      }
+    }
+    deleteTree(baseDir);
+  }
+
+  public static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Exception) {
+        throw (Exception) e.getCause();
+      }
+      throw e;
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

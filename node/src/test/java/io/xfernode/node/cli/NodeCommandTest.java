@@ -1,0 +1,42 @@
+package io.xfernode.node.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Flags that are wrong stop the command before any node starts, with one line and exit code 2. */
+class NodeCommandTest {
+
+  private String run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    assertThat(code).as("exit code of %s", String.join(" ", args)).isEqualTo(NodeCommand.EXIT_CONFIG);
+    return err.toString();
+  }
+
+  @Test
+  void a_non_numeric_port_flag_is_refused() {
+    assertThat(run("--bridge-port", "abc")).startsWith("xfernode: ").contains("--bridge-port").contains("abc")
+      .doesNotContain("Exception");
+  }
+
+  @Test
+  void an_unknown_flag_is_refused() {
+    assertThat(run("--brige-port", "7000")).startsWith("xfernode: ").contains("--brige-port");
+  }
+
+  @Test
+  void flags_become_the_top_config_layer() {
+    NodeCommand cmd = new NodeCommand();
+    new CommandLine(cmd).parseArgs("--node-id", "a1", "--host", "10.0.0.5", "--root", "in=/srv/in",
+      "--bridge-port", "7100", "--data-port", "0", "--http-port", "8181");
+    assertThat(cmd.flags().encode()).isEqualTo("{\"nodeId\":\"a1\",\"host\":\"10.0.0.5\",\"roots\":{\"in\":\"/srv/in\"},"
+      + "\"bridge\":{\"port\":7100},\"data\":{\"port\":0},\"http\":{\"port\":8181}}");
+  }
+}

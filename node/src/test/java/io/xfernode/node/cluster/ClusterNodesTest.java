@@ -1,0 +1,122 @@
+package io.xfernode.node.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.node.BridgeClient;
+import io.xfernode.node.TestCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static io.xfernode.node.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two real clustered nodes in one JVM, sharing one Hazelcast cluster for the whole class. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(60)
+class ClusterNodesTest {
+
+  private TestCluster cluster;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = TestCluster.start("nodes", 2);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private List<String> nodeIds(int via) throws Exception {
+    JsonObject reply = (JsonObject) await(cluster.node(via).vertx().eventBus()
+      .request(Addresses.NODES, new JsonObject())).body();
+    return reply.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getString("id"))
+      .collect(Collectors.toList());
+  }
+
+  @Test
+  @Order(1)
+  void each_node_lists_both_nodes() throws Exception {
+    assertThat(nodeIds(0)).as("nodes seen from n0").containsExactly("n0", "n1");
+    assertThat(nodeIds(1)).as("nodes seen from n1").containsExactly("n0", "n1");
+  }
+
+  @Test
+  @Order(2)
+  void a_node_entry_describes_the_node() throws Exception {
+    JsonObject reply = (JsonObject) await(cluster.node(1).vertx().eventBus()
+      .request(Addresses.NODES, new JsonObject())).body();
+    JsonObject n0 = reply.getJsonArray("nodes").getJsonObject(0);
+    assertThat(n0.getString("id")).isEqualTo("n0");
+    assertThat(n0.getString("host")).isEqualTo("127.0.0.1");
+    assertThat(n0.getJsonObject("roots").getString("data")).isEqualTo(cluster.root(0).toString());
+    assertThat(n0.getValue("elementTypes")).isInstanceOf(JsonArray.class);
+    assertThat(n0.getValue("pools")).isInstanceOf(JsonArray.class);
+    assertThat(n0.getInteger("transfers")).isZero();
+    assertThat(n0.getJsonObject("bridge").getInteger("port")).as("bridge port of n0")
+      .isEqualTo(cluster.node(0).bridgePort()).isPositive();
+    assertThat(n0.containsKey(NodeDirectory.MEMBER)).as("internal member id is hidden").isFalse();
+  }
+
+  @Test
+  @Order(3)
+  void a_raw_bridge_client_gets_the_node_list() throws Exception {
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      JsonObject frame = client.request(Addresses.NODES, new JsonObject());
+      assertThat(frame.getString("type")).isEqualTo("message");
+      List<Object> ids = frame.getJsonObject("body").getJsonArray("nodes").stream()
+        .map(n -> ((JsonObject) n).getString("id")).collect(Collectors.toList());
+      assertThat(ids).containsExactly("n0", "n1");
+    }
+  }
+
+  @Test
+  @Order(4)
+  void the_bridge_refuses_an_address_that_is_not_public() throws Exception {
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      JsonObject frame = client.request(Addresses.agent("n0"), new JsonObject());
+      assertThat(frame.getString("type")).isEqualTo("err");
+      assertThat(frame.getString("message")).isEqualTo("access_denied");
+      client.register(Addresses.controller("x"));
+      JsonObject err = client.read();
+      assertThat(err.getString("message")).as("registering a private address").isEqualTo("access_denied");
+      // the connection still serves public requests afterwards
+      assertThat(client.request(Addresses.NODES, new JsonObject()).getString("type")).isEqualTo("message");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void the_bridge_closes_a_connection_that_declares_an_oversized_frame() throws Exception {
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      client.output().writeInt(512 * 1024 * 1024);
+      client.output().write(new byte[1024]);
+      client.output().flush();
+      assertThat(client.readByte()).as("end of stream after an oversized frame").isEqualTo(-1);
+    }
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      assertThat(client.request(Addresses.NODES, new JsonObject()).getString("type"))
+        .as("other connections are unaffected").isEqualTo("message");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void a_stopped_node_disappears_from_the_list() throws Exception {
+    cluster.stop(1);
+    assertThat(nodeIds(0)).as("nodes seen from n0 after n1 stopped").containsExactly("n0");
+  }
+}

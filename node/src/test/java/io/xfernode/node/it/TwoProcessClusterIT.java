@@ -1,0 +1,165 @@
+package io.xfernode.node.it;
+
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.node.BridgeClient;
+import io.xfernode.test.FreePorts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fat-jar processes on loopback, as an operator runs them: they form a cluster, a crashed one is dropped,
+ * a stopped one leaves, and bad flags stop a process with one line. Every port is found free by the test,
+ * and only the processes started here are stopped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(120)
+class TwoProcessClusterIT {
+
+  @TempDir
+  Path dir;
+
+  private final List<NodeProcess> started = new ArrayList<>();
+  private int[] memberPorts;
+  private String clusterName;
+  private int bridgeA;
+
+  @BeforeAll
+  void ports() {
+    memberPorts = FreePorts.take(3);
+    clusterName = "it-" + UUID.randomUUID();
+  }
+
+  @AfterAll
+  void stopOurProcesses() {
+    started.forEach(NodeProcess::close);
+  }
+
+  /** The shipped default Hazelcast config with this test's cluster name and member ports. */
+  private Path hazelcastConfig(int member) throws Exception {
+    String xml;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream("xfernode/hazelcast-default.xml")) {
+      xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String members = java.util.Arrays.stream(memberPorts).mapToObj(p -> "127.0.0.1:" + p)
+      .collect(Collectors.joining(","));
+    xml = xml.replace("<cluster-name>xfernode</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>")
+      .replaceAll("<port auto-increment=\"true\" port-count=\"20\">5701</port>",
+        "<port auto-increment=\"false\">" + memberPorts[member] + "</port>")
+      .replaceAll("<member>[^<]*</member>", "<member>" + members + "</member>");
+    Path file = dir.resolve("hazelcast-" + member + ".xml");
+    Files.writeString(file, xml);
+    return file;
+  }
+
+  private NodeProcess node(String id, int member, String... extra) throws Exception {
+    Path root = Files.createDirectories(dir.resolve(id));
+    List<String> args = new ArrayList<>(List.of("--cluster-config", hazelcastConfig(member).toString(),
+      "--node-id", id, "--root", "data=" + root, "--http-port", "0", "--data-port", "0"));
+    if (!List.of(extra).contains("--bridge-port")) {
+      args.addAll(List.of("--bridge-port", "0"));
+    }
+    args.addAll(List.of(extra));
+    NodeProcess p = NodeProcess.start(args.toArray(new String[0]));
+    started.add(p);
+    return p;
+  }
+
+  private static List<String> nodeIds(int bridgePort) throws Exception {
+    try (BridgeClient client = new BridgeClient(bridgePort)) {
+      JsonObject frame = client.request(Addresses.NODES, new JsonObject());
+      return frame.getJsonObject("body").getJsonArray("nodes").stream()
+        .map(n -> ((JsonObject) n).getString("id")).collect(Collectors.toList());
+    }
+  }
+
+  /** Asks {@code xfer.nodes} until {@code condition} holds; returns how long that took. */
+  private static Duration awaitNodes(int bridgePort, Predicate<List<String>> condition, Duration limit)
+    throws Exception {
+    long start = System.nanoTime();
+    List<String> last;
+    do {
+      last = nodeIds(bridgePort);
+      if (condition.test(last)) {
+        return Duration.ofNanos(System.nanoTime() - start);
+      }
+      Thread.onSpinWait();
+    } while (System.nanoTime() - start < limit.toNanos());
+    throw new AssertionError("xfer.nodes still shows " + last + " after " + limit);
+  }
+
+  @Test
+  @Order(1)
+  void two_processes_form_one_cluster() throws Exception {
+    NodeProcess a = node("pa", 0);
+    bridgeA = a.awaitUp();
+    NodeProcess b = node("pb", 1);
+    int bridgeB = b.awaitUp();
+
+    assertThat(nodeIds(bridgeA)).as("seen from pa").containsExactly("pa", "pb");
+    assertThat(nodeIds(bridgeB)).as("seen from pb").containsExactly("pa", "pb");
+
+    b.process().toHandle().destroyForcibly(); // SIGKILL: no goodbye
+    Duration dropped = awaitNodes(bridgeA, ids -> ids.equals(List.of("pa")), Duration.ofSeconds(10));
+    assertThat(dropped).as("time for the survivor to drop a killed node").isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Order(2)
+  void sigterm_stops_a_node_gracefully_and_it_leaves_the_cluster() throws Exception {
+    NodeProcess c = node("pc", 2);
+    c.awaitUp();
+    awaitNodes(bridgeA, ids -> ids.contains("pc"), Duration.ofSeconds(10));
+
+    long start = System.nanoTime();
+    c.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+    String output = c.awaitExit(Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("graceful stop").isLessThan(Duration.ofSeconds(10));
+    assertThat(output).contains("node pc stopped");
+    assertThat(nodeIds(bridgeA)).as("after pc stopped").containsExactly("pa");
+  }
+
+  @Test
+  @Order(3)
+  void a_configured_bridge_port_that_is_taken_stops_the_node_with_one_line() throws Exception {
+    NodeProcess d = node("pd", 2, "--bridge-port", String.valueOf(bridgeA));
+    String output = d.awaitExit(Duration.ofSeconds(60));
+    assertThat(d.process().exitValue()).isEqualTo(2);
+    assertThat(output).contains("xfernode: config error: bridge.port: port " + bridgeA + " on 127.0.0.1 is already in use")
+      .doesNotContain("\tat ");
+  }
+
+  @Test
+  @Order(4)
+  void a_bad_config_value_stops_the_process_with_one_line_and_code_2() throws Exception {
+    Path conf = dir.resolve("bad.yaml");
+    Files.writeString(conf, "limits:\n  maxTransfers: lots\n");
+    NodeProcess e = NodeProcess.start("--conf", conf.toString());
+    started.add(e);
+    String output = e.awaitExit(Duration.ofSeconds(30));
+    assertThat(e.process().exitValue()).isEqualTo(2);
+    assertThat(output.trim()).isEqualTo("xfernode: config error: limits.maxTransfers: must be an integer from 1 "
+      + "to 100000, got \"lots\"");
+  }
+}

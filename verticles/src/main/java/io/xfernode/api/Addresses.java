@@ -1,0 +1,49 @@
+package io.xfernode.api;
+
+import java.util.List;
+
+/** Every event-bus address xfernode uses, in one place. Only {@link #PUBLIC} ones cross a bridge. */
+public final class Addresses {
+
+  public static final String SUBMIT = "xfer.submit";
+  public static final String PLAN = "xfer.plan";
+  public static final String STATUS = "xfer.status";
+  public static final String LIST = "xfer.list";
+  public static final String CANCEL = "xfer.cancel";
+  public static final String NODES = "xfer.nodes";
+  public static final String POOLS = "xfer.pools";
+  public static final String LISTENERS = "xfer.listeners";
+  /** Published: every transfer's state changes. */
+  public static final String EVENTS = "xfer.events";
+  /** Published: every event of one transfer is sent to {@code xfer.events.<id>}. */
+  public static final String EVENTS_PREFIX = "xfer.events.";
+
+  /** The request/reply addresses a bridge client may send to. */
+  public static final List<String> PUBLIC_REQUESTS = List.of(SUBMIT, PLAN, STATUS, LIST, CANCEL, NODES, POOLS,
+    LISTENERS);
+
+  /** A regular expression for the published event addresses a bridge client may listen to. */
+  public static final String PUBLIC_EVENTS_REGEX = "xfer\\.events(\\.[A-Za-z0-9._:-]{1,128})?";
+
+  private Addresses() {
+  }
+
+  public static String events(String transferId) {
+    return EVENTS_PREFIX + transferId;
+  }
+
+  /** The controller (parent) of transfer {@code id}; elements report to it. Internal. */
+  public static String controller(String transferId) {
+    return "xfer.internal.ctl." + transferId;
+  }
+
+  /** One element (child) of a transfer; the controller sends START, CANCEL and COMMIT to it. Internal. */
+  public static String element(String transferId, int index) {
+    return "xfer.internal.elt." + transferId + "." + index;
+  }
+
+  /** The engine agent of node {@code nodeId}: it sets up the elements of a transfer on that node. Internal. */
+  public static String agent(String nodeId) {
+    return "xfer.internal.agent." + nodeId;
+  }
+}
