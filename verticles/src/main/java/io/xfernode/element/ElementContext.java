@@ -1,0 +1,121 @@
+package io.xfernode.element;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import io.xfernode.link.ChannelOffer;
+import io.xfernode.link.PullSource;
+
+import java.util.concurrent.Callable;
+
+/**
+ * What a running element sees of the engine: its links to its neighbours, one accessor per mechanism,
+ * its node, a way to run blocking work, and a way to report.
+ */
+public interface ElementContext {
+
+  Vertx vertx();
+
+  /** The context of the verticle hosting this element; every call to the element happens on it. */
+  Context context();
+
+  String transferId();
+
+  /** The element's name in the plan: {@code source}, {@code filters[0]}, {@code glue[2]}, {@code sink}. */
+  String name();
+
+  NodeEnv env();
+
+  /** The mechanism of the input link, or {@code null} for a source. */
+  Mechanism inMechanism();
+
+  /** The mechanism of the output link, or {@code null} for a sink. */
+  Mechanism outMechanism();
+
+  // ---- PUSH
+
+  /** The input as a stream delivering on this element's context. */
+  ReadStream<Buffer> inputStream();
+
+  /** The output as a stream; its drain handler runs on this element's context. {@code end()} ends the data. */
+  WriteStream<Buffer> outputStream();
+
+  /** Blocking read of the PUSH input, for a worker thread; {@code null} at the end of the stream. */
+  Buffer takeInput() throws InterruptedException;
+
+  /** Blocking write to the PUSH output, for a worker thread. */
+  void putOutput(Buffer buffer) throws InterruptedException;
+
+  /** Ends the PUSH output. */
+  void endOutput();
+
+  // ---- PULL
+
+  /** The upstream's blocking source; call it from a thread started with {@link #blocking}. */
+  PullSource inputPuller();
+
+  /** Offers this element's output to its downstream, at setup. */
+  void offerPuller(PullSource source);
+
+  // ---- CHANNEL
+
+  /** At setup, an upstream element exposes the channel its output can be read from. */
+  void offerReadable(ChannelOffer offer);
+
+  /** At setup, a downstream element exposes the channel its input can be written to. */
+  void offerWritable(ChannelOffer offer);
+
+  /** For the glue that drives an input CHANNEL link: what the upstream offered. */
+  ChannelOffer inputChannel();
+
+  /** For the glue that drives an output CHANNEL link: what the downstream offered. */
+  ChannelOffer outputChannel();
+
+  /** For the side that offered a channel: completes (on this context) with the bytes moved through it. */
+  Future<Long> channelDone();
+
+  /** For the glue: reports that the bytes through its CHANNEL link(s) have all moved, or how it failed. */
+  void channelFinished(long bytes, Throwable failure);
+
+  // ---- TCP_LISTEN / TCP_CONNECT
+
+  /** At setup, an element that listens for its input connection publishes where; it goes into READY. */
+  void listenInput(SocketAddress address);
+
+  /** At setup, an element that listens for its output connection publishes where; it goes into READY. */
+  void listenOutput(SocketAddress address);
+
+  /** For the connecting side of the input link: the upstream's listen address, once known. */
+  Future<SocketAddress> inputPeer();
+
+  /** For the connecting side of the output link: the downstream's listen address, once known. */
+  Future<SocketAddress> outputPeer();
+
+  // ---- threads and reporting
+
+  /**
+   * Runs blocking work on a thread of its own, named after the transfer and element. Cancel interrupts it.
+   * The future completes on this element's context.
+   */
+  <T> Future<T> blocking(String what, Callable<T> work);
+
+  /** Moves a future's completion onto this element's context. */
+  <T> Future<T> onContext(Future<T> future);
+
+  /** Adds bytes this element has moved; the engine reports them at most every 250 ms. Thread-safe. */
+  void progress(long bytes);
+
+  /** The total bytes the transfer will move, when a source knows it. */
+  void total(long bytes);
+
+  /** Sends an INFO report (e.g. a file opened, a connection made). */
+  void info(JsonObject info);
+
+  /** @return whether the transfer was cancelled or failed; long loops check it */
+  boolean cancelled();
+}

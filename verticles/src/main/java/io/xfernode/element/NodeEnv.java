@@ -1,0 +1,21 @@
+package io.xfernode.element;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an element may use on the node that runs it.
+ *
+ * @param nodeId           this node's id
+ * @param host             the address other nodes reach this node on; TCP listeners bind it
+ * @param roots            root name to directory
+ * @param processAllow     the commands process elements may run
+ * @param maxBufferedBytes what one link may hold in memory
+ * @param chunkSize        the size of the buffers sources produce
+ */
+public record NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
+                      long maxBufferedBytes, int chunkSize) {
+
+  public static final int DEFAULT_CHUNK = 256 * 1024;
+}

@@ -1,0 +1,253 @@
+package io.xfernode.engine;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.api.ErrorCode;
+import io.xfernode.api.JsonFields;
+import io.xfernode.api.XferException;
+import io.xfernode.element.ElementRegistry;
+import io.xfernode.element.NodeEnv;
+import io.xfernode.glue.GlueTable;
+import io.xfernode.plan.ChainElement;
+import io.xfernode.plan.Plan;
+import io.xfernode.plan.Planner;
+import io.xfernode.transfer.Agent;
+import io.xfernode.transfer.ChainBuilder;
+import io.xfernode.transfer.Controller;
+import io.xfernode.transfer.Msg;
+import io.xfernode.transfer.State;
+import io.xfernode.transfer.StatusStore;
+import io.xfernode.transfer.TransferSpec;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The transfer engine of one node, behind the control API (SPEC 2.1): it plans, submits, reports and
+ * cancels transfers. A submitted transfer gets a {@link Controller} verticle on this node; its elements
+ * are set up by the {@link Agent} of every node the plan touches.
+ */
+public final class Engine {
+
+  /**
+   * @param maxTransfers  transfers this node controls at once; more are refused with 429
+   * @param finishedTtlMs how long a finished transfer's status stays in the cluster-wide store
+   */
+  public record Config(NodeEnv env, ElementRegistry registry, GlueTable glue, ClusterView cluster, int maxTransfers,
+                       long finishedTtlMs) {
+
+    public static final long DEFAULT_FINISHED_TTL_MS = 24L * 3600 * 1000;
+  }
+
+  static final int DEFAULT_LIST_LIMIT = 100;
+  static final int MAX_LIST_LIMIT = 1000;
+
+  private final Vertx vertx;
+  private final Config config;
+  private final Planner planner;
+  private final StatusStore store;
+  private final Agent agent;
+  private final Map<String, Controller> active = new ConcurrentHashMap<>();
+  private final List<Handler<Integer>> activeListeners = new CopyOnWriteArrayList<>();
+
+  private Engine(Vertx vertx, Config config, StatusStore store, Agent agent) {
+    this.vertx = vertx;
+    this.config = config;
+    this.planner = new Planner(config.glue());
+    this.store = store;
+    this.agent = agent;
+  }
+
+  /** Opens the status store and deploys this node's agent. */
+  public static Future<Engine> start(Vertx vertx, Config config) {
+    Agent agent = new Agent(config.env(), config.registry(), config.glue());
+    return StatusStore.open(vertx, config.finishedTtlMs())
+      .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent)))
+      .onSuccess(engine -> config.cluster().onNodeLeft(engine::nodeLeft));
+  }
+
+  public String nodeId() {
+    return config.env().nodeId();
+  }
+
+  /** @return {@code source:file}, {@code filter:gzip}, … */
+  public List<String> elementTypes() {
+    return config.registry().all();
+  }
+
+  /** @return the transfers this node controls now */
+  public int activeTransfers() {
+    return active.size();
+  }
+
+  /** Called with the new count whenever a transfer starts or ends here. */
+  public void onActiveChange(Handler<Integer> handler) {
+    activeListeners.add(handler);
+  }
+
+  /** {@code xfer.plan}: the plan a spec would run with; nothing runs. */
+  public Future<JsonObject> plan(JsonObject request) {
+    return prepare(request).map(p -> new JsonObject().put("plan", p.plan().toJson()));
+  }
+
+  private record Prepared(TransferSpec spec, Plan plan) {
+  }
+
+  private Future<Prepared> prepare(JsonObject request) {
+    TransferSpec spec;
+    List<ChainElement> chain;
+    try {
+      spec = TransferSpec.parse(request, config.registry(), nodeId());
+      chain = ChainBuilder.build(spec, config.registry());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return config.cluster().liveNodes().compose(live -> {
+      for (ChainElement e : chain) {
+        if (!live.contains(e.node())) {
+          return Future.failedFuture(new XferException(ErrorCode.NOT_FOUND, e.name() + ".node: unknown node \""
+            + e.node() + "\" (live: " + String.join(", ", new java.util.TreeSet<>(live)) + ")"));
+        }
+      }
+      return Future.succeededFuture(new Prepared(spec, planner.plan(chain)));
+    });
+  }
+
+  /** {@code xfer.submit}: replies once every element is set up and the transfer runs. */
+  public Future<JsonObject> submit(JsonObject request) {
+    if (active.size() >= config.maxTransfers()) {
+      return Future.failedFuture(new XferException(ErrorCode.AT_CAPACITY, "node " + nodeId() + " already runs "
+        + active.size() + " transfers (limits.maxTransfers); retry later"));
+    }
+    return prepare(request).compose(p -> {
+      String id = p.spec().id();
+      JsonObject pending = new JsonObject().put("id", id).put("state", State.PENDING.name()).put("node", nodeId());
+      return store.reserve(id, pending).compose(free -> {
+        if (!free) {
+          return Future.failedFuture(XferException.conflict("id", "a transfer \"" + id + "\" already exists"));
+        }
+        Promise<JsonObject> submitted = Promise.promise();
+        Controller controller = new Controller(p.spec(), p.plan(), nodeId(), store, submitted, this::finished);
+        active.put(id, controller);
+        changed();
+        vertx.deployVerticle(controller).onFailure(t -> {
+          active.remove(id);
+          changed();
+          submitted.tryFail(t);
+        });
+        return submitted.future();
+      });
+    });
+  }
+
+  private void finished(Controller controller) {
+    active.remove(controller.id());
+    changed();
+  }
+
+  private void changed() {
+    int n = active.size();
+    activeListeners.forEach(h -> h.handle(n));
+  }
+
+  /** {@code xfer.status}. */
+  public Future<JsonObject> status(JsonObject request) {
+    String id;
+    try {
+      id = JsonFields.of("", request, JsonFields.keys("id")).string("id");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Controller local = active.get(id);
+    if (local != null) {
+      return Future.succeededFuture(local.status());
+    }
+    return store.get(id).compose(s -> s == null
+      ? Future.failedFuture(XferException.notFound("id", "no transfer \"" + id + "\""))
+      : Future.succeededFuture(s));
+  }
+
+  /** {@code xfer.list}: the transfers of the whole cluster, newest first. */
+  public Future<JsonObject> list(JsonObject request) {
+    String state;
+    int limit;
+    try {
+      JsonFields f = JsonFields.of("", request, JsonFields.keys("state", "limit"));
+      String[] states = java.util.Arrays.stream(State.values()).map(Enum::name).toArray(String[]::new);
+      state = f.choice("state", null, states);
+      limit = f.integer("limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return store.all().map(all -> new JsonObject().put("transfers", new JsonArray(all.stream()
+      .filter(s -> state == null || state.equals(s.getString("state")))
+      .sorted(Comparator.comparing((JsonObject s) -> String.valueOf(s.getString("startedAt"))).reversed())
+      .limit(limit)
+      .collect(Collectors.toList()))));
+  }
+
+  /** {@code xfer.cancel}: replies with the status once every element has stopped and cleaned up. */
+  public Future<JsonObject> cancel(JsonObject request) {
+    String id;
+    String reason;
+    try {
+      JsonFields f = JsonFields.of("", request, JsonFields.keys("id", "reason"));
+      id = f.string("id");
+      reason = f.string("reason", "cancelled by request");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return store.get(id).compose(s -> {
+      if (s == null) {
+        return Future.failedFuture(XferException.notFound("id", "no transfer \"" + id + "\""));
+      }
+      if (State.valueOf(s.getString("state")).isFinal()) {
+        return Future.succeededFuture(s);
+      }
+      return vertx.eventBus().<JsonObject>request(Addresses.controller(id),
+          Msg.of(Msg.CANCEL_REQUEST).put("reason", reason), new DeliveryOptions().setSendTimeout(30_000))
+        .map(m -> m.body())
+        .recover(t -> {
+          if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.NO_HANDLERS) {
+            return store.get(id).compose(now -> now != null && State.valueOf(now.getString("state")).isFinal()
+              ? Future.succeededFuture(now)
+              : Future.failedFuture(new XferException(ErrorCode.UNAVAILABLE, "the controller of \"" + id
+                + "\" is unreachable (node " + s.getString("node") + ")")));
+          }
+          return Future.failedFuture(t);
+        });
+    });
+  }
+
+  /** Fails every transfer that touches {@code node}, and cancels local elements it controlled. */
+  public void nodeLeft(String node) {
+    active.values().forEach(c -> c.nodeLeft(node));
+    agent.nodeLeft(node);
+  }
+
+  /** Cancels every transfer this node controls; completes when they have ended. */
+  public Future<Void> stop() {
+    List<Future<?>> ends = active.keySet().stream().map(id -> (Future<?>) vertx.eventBus()
+      .request(Addresses.controller(id), Msg.of(Msg.CANCEL_REQUEST).put("reason", "node " + nodeId() + " is stopping"))
+      .otherwiseEmpty()).collect(Collectors.toList());
+    return Future.join(ends).mapEmpty();
+  }
+
+  /** The set of nodes the engine can reach now; exposed for the node's API. */
+  public Future<Set<String>> liveNodes() {
+    return config.cluster().liveNodes();
+  }
+}

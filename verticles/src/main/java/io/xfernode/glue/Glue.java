@@ -1,0 +1,29 @@
+package io.xfernode.glue;
+
+import io.xfernode.element.Cost;
+import io.xfernode.element.Element;
+import io.xfernode.element.Mechanism;
+
+/**
+ * An element the planner inserts between two neighbours that share no mechanism: it takes its input by
+ * {@link #in()} and gives its output by {@link #out()}. Each conversion is one small class, listed in the
+ * {@link GlueTable}.
+ */
+public interface Glue {
+
+  Mechanism in();
+
+  Mechanism out();
+
+  Cost cost();
+
+  /** How it converts, for {@code xfer.plan}. */
+  String description();
+
+  /** The glue's name in plans: {@code push-to-pull}. */
+  default String name() {
+    return in().name().toLowerCase().replace('_', '-') + "-to-" + out().name().toLowerCase().replace('_', '-');
+  }
+
+  Element create();
+}

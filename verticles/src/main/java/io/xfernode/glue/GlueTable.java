@@ -1,0 +1,52 @@
+package io.xfernode.glue;
+
+import io.xfernode.element.Mechanism;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every conversion the planner may insert, by (input, output) mechanism. Every ordered pair of distinct
+ * mechanisms has one, and CHANNEL→CHANNEL has one too: two channels are both passive, so something must
+ * move the bytes between them.
+ */
+public final class GlueTable {
+
+  private final Map<Mechanism, Map<Mechanism, Glue>> table = new EnumMap<>(Mechanism.class);
+
+  private GlueTable(Collection<? extends Glue> glues) {
+    for (Glue g : glues) {
+      if (table.computeIfAbsent(g.in(), k -> new EnumMap<>(Mechanism.class)).putIfAbsent(g.out(), g) != null) {
+        throw new IllegalStateException("two glues for " + g.in() + "→" + g.out());
+      }
+    }
+  }
+
+  /** The glue xfernode ships. */
+  public static GlueTable standard() {
+    return new GlueTable(List.of(
+      new PushToPull(), new PushToChannel(), new PushToTcpListen(), new PushToTcpConnect(),
+      new PullToPush(), new PullToChannel(), new PullToTcpListen(), new PullToTcpConnect(),
+      new ChannelToPush(), new ChannelToPull(), new ChannelToChannel(), new ChannelToTcpListen(),
+      new ChannelToTcpConnect(),
+      new TcpListenToPush(), new TcpListenToPull(), new TcpListenToChannel(), new TcpListenToTcpConnect(),
+      new TcpConnectToPush(), new TcpConnectToPull(), new TcpConnectToChannel(), new TcpConnectToTcpListen()));
+  }
+
+  public static GlueTable of(Collection<? extends Glue> glues) {
+    return new GlueTable(glues);
+  }
+
+  /** @return the glue from {@code in} to {@code out}, or {@code null} if there is none */
+  public Glue find(Mechanism in, Mechanism out) {
+    return table.getOrDefault(in, Collections.emptyMap()).get(out);
+  }
+
+  /** @return every glue, ordered by input then output mechanism */
+  public List<Glue> all() {
+    return table.values().stream().flatMap(m -> m.values().stream()).toList();
+  }
+}

@@ -1,0 +1,137 @@
+package io.xfernode.glue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import io.xfernode.element.Cost;
+import io.xfernode.element.Element;
+import io.xfernode.element.ElementContext;
+import io.xfernode.element.Mechanism;
+import io.xfernode.transport.BlockingSockets;
+import io.xfernode.transport.NetSockets;
+
+/**
+ * Glue between PUSH and a TCP mechanism, entirely on the event loop: a Vert.x socket is piped to or from
+ * the ring, with backpressure both ways and no thread of its own. A failed or cancelled pipe resets the
+ * connection, so the peer never mistakes it for a clean end.
+ */
+abstract class NetGlue implements Glue {
+
+  private final Mechanism in;
+  private final Mechanism out;
+  private final Cost cost;
+  private final String description;
+
+  NetGlue(Mechanism in, Mechanism out, Cost cost, String description) {
+    this.in = in;
+    this.out = out;
+    this.cost = cost;
+    this.description = description;
+  }
+
+  @Override
+  public Mechanism in() {
+    return in;
+  }
+
+  @Override
+  public Mechanism out() {
+    return out;
+  }
+
+  @Override
+  public Cost cost() {
+    return cost;
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public Element create() {
+    return new Run();
+  }
+
+  private boolean listens() {
+    return in == Mechanism.TCP_LISTEN || out == Mechanism.TCP_CONNECT;
+  }
+
+  private final class Run extends Element {
+
+    private final Promise<NetSocket> accepted = Promise.promise();
+    private NetServer server;
+    private NetClient client;
+    private NetSocket socket;
+
+    @Override
+    public Future<Void> setup(ElementContext ctx) {
+      if (!listens()) {
+        return Future.succeededFuture();
+      }
+      server = ctx.vertx().createNetServer(new NetServerOptions().setTcpNoDelay(true).setAcceptBacklog(1));
+      server.connectHandler(s -> {
+        if (!accepted.tryComplete(s)) {
+          NetSockets.abort(s); // a glue serves exactly one peer
+        }
+      });
+      return server.listen(0, ctx.env().host()).onSuccess(srv -> {
+        SocketAddress where = SocketAddress.inetSocketAddress(srv.actualPort(), ctx.env().host());
+        if (in == Mechanism.TCP_LISTEN) {
+          ctx.listenInput(where);
+        } else {
+          ctx.listenOutput(where);
+        }
+      }).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> start(ElementContext ctx) {
+      return connection(ctx).compose(s -> {
+        socket = s;
+        if (server != null) {
+          server.close();
+        }
+        return out.crossesNodes()
+          ? pipe(ctx.inputStream(), s, ctx)
+          : pipe(s, ctx.outputStream(), ctx);
+      });
+    }
+
+    private Future<NetSocket> connection(ElementContext ctx) {
+      if (listens()) {
+        return accepted.future();
+      }
+      Future<SocketAddress> peer = in.crossesNodes() ? ctx.inputPeer() : ctx.outputPeer();
+      client = ctx.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
+        .setConnectTimeout(BlockingSockets.CONNECT_TIMEOUT_MS));
+      return peer.compose(client::connect);
+    }
+
+    private Future<Void> pipe(ReadStream<Buffer> from, WriteStream<Buffer> to, ElementContext ctx) {
+      return from.pipe().endOnFailure(false).to(to).onFailure(t -> NetSockets.abort(socket));
+    }
+
+    @Override
+    public void cancel(ElementContext ctx, Throwable reason) {
+      accepted.tryFail(reason);
+      NetSockets.abort(socket);
+    }
+
+    @Override
+    public Future<Void> release(ElementContext ctx) {
+      Future<Void> s = server == null ? Future.succeededFuture() : server.close();
+      Future<Void> c = client == null ? Future.succeededFuture() : client.close();
+      return Future.join(s, c).mapEmpty();
+    }
+  }
+}

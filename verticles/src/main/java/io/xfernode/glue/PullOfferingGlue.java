@@ -1,0 +1,110 @@
+package io.xfernode.glue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.xfernode.element.Cost;
+import io.xfernode.element.Element;
+import io.xfernode.element.ElementContext;
+import io.xfernode.element.Mechanism;
+import io.xfernode.link.PullSource;
+
+/**
+ * Glue whose output is PULL: it needs no thread of its own, because every read happens inside the
+ * downstream's {@code pull()}, on the downstream's thread ("read on demand"). A TCP input is accepted or
+ * connected by the first pull.
+ */
+abstract class PullOfferingGlue implements Glue {
+
+  private final Mechanism in;
+  private final Cost cost;
+  private final String description;
+
+  PullOfferingGlue(Mechanism in, Cost cost, String description) {
+    this.in = in;
+    this.cost = cost;
+    this.description = description;
+  }
+
+  /** Opens the input once its sockets are connected; called by the first pull. */
+  protected abstract PullSource open(ElementContext ctx, GlueSockets sockets) throws Exception;
+
+  @Override
+  public Mechanism in() {
+    return in;
+  }
+
+  @Override
+  public Mechanism out() {
+    return Mechanism.PULL;
+  }
+
+  @Override
+  public Cost cost() {
+    return cost;
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public Element create() {
+    return new Run();
+  }
+
+  private final class Run extends Element {
+
+    private final GlueSockets sockets = new GlueSockets(in, Mechanism.PULL);
+    private final Promise<Long> done = Promise.promise();
+    private volatile PullSource source;
+    private long bytes;
+
+    @Override
+    public Future<Void> setup(ElementContext ctx) {
+      return sockets.listen(ctx).onSuccess(v -> ctx.offerPuller(() -> pull(ctx)));
+    }
+
+    private Buffer pull(ElementContext ctx) throws Exception {
+      try {
+        if (source == null) {
+          sockets.open(ctx);
+          source = open(ctx, sockets);
+        }
+        Buffer buffer = source.pull();
+        if (buffer == null) {
+          sockets.close();
+          done.tryComplete(bytes);
+        } else {
+          bytes += buffer.length();
+        }
+        return buffer;
+      } catch (Exception e) {
+        done.tryFail(e);
+        throw e;
+      }
+    }
+
+    @Override
+    public Future<Void> start(ElementContext ctx) {
+      return ctx.onContext(done.future()).andThen(ar -> {
+        if (in == Mechanism.CHANNEL) {
+          ctx.channelFinished(ar.succeeded() ? ar.result() : -1, ar.cause());
+        }
+      }).mapEmpty();
+    }
+
+    @Override
+    public void cancel(ElementContext ctx, Throwable reason) {
+      sockets.abort();
+      done.tryFail(reason);
+    }
+
+    @Override
+    public Future<Void> release(ElementContext ctx) {
+      sockets.abort();
+      return Future.succeededFuture();
+    }
+  }
+}

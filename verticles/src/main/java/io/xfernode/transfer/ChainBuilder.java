@@ -1,0 +1,48 @@
+package io.xfernode.transfer;
+
+import io.vertx.core.json.JsonObject;
+import io.xfernode.element.ElementRegistry;
+import io.xfernode.element.Role;
+import io.xfernode.plan.ChainElement;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The chain the planner sees: the user's elements plus those the options ask for. {@code checksum} adds a
+ * checksum filter where the bytes leave for the sink's node and one where they land (one only when they
+ * never leave a node); {@code rateLimit} adds a throttle before the sink.
+ */
+public final class ChainBuilder {
+
+  /** Computes the checksum of the bytes as they leave for the sink's node. */
+  public static final String CHECKSUM_OUT = "checksum-out";
+  /** Computes the checksum of the bytes where they land, just before the sink. */
+  public static final String CHECKSUM_IN = "checksum-in";
+  public static final String RATE_LIMIT = "rate-limit";
+
+  private ChainBuilder() {
+  }
+
+  public static List<ChainElement> build(TransferSpec spec, ElementRegistry registry) {
+    List<ChainElement> chain = new ArrayList<>(spec.chain());
+    ChainElement sink = chain.remove(chain.size() - 1);
+    TransferOptions o = spec.options();
+    if (o.checksum() != null) {
+      JsonObject options = new JsonObject().put("type", "checksum").put("algorithm", o.checksum());
+      String lastNode = chain.get(chain.size() - 1).node();
+      if (!lastNode.equals(sink.node())) {
+        chain.add(TransferSpec.parseElement(CHECKSUM_OUT, Role.FILTER, options.copy().put("node", lastNode), registry,
+          lastNode));
+      }
+      chain.add(TransferSpec.parseElement(CHECKSUM_IN, Role.FILTER, options.copy().put("node", sink.node()), registry,
+        sink.node()));
+    }
+    if (o.rateLimit() > 0) {
+      chain.add(TransferSpec.parseElement(RATE_LIMIT, Role.FILTER, new JsonObject().put("type", "throttle")
+        .put("rate", o.rateLimit()).put("node", sink.node()), registry, sink.node()));
+    }
+    chain.add(sink);
+    return chain;
+  }
+}

@@ -1,0 +1,348 @@
+package io.xfernode.transfer;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
+import io.xfernode.element.ElementContext;
+import io.xfernode.element.Mechanism;
+import io.xfernode.element.NodeEnv;
+import io.xfernode.link.ChannelLink;
+import io.xfernode.link.ChannelOffer;
+import io.xfernode.link.Link;
+import io.xfernode.link.PullLink;
+import io.xfernode.link.PullSource;
+import io.xfernode.link.Ring;
+import io.xfernode.link.TcpLink;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/** The {@link ElementContext} of one hosted element: its links, its threads and its reports. */
+public final class HostedContext implements ElementContext {
+
+  static final long PROGRESS_INTERVAL_MS = 250;
+
+  private final String transferId;
+  private final int index;
+  private final String name;
+  private final NodeEnv env;
+  private final Link in;
+  private final Link out;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicBoolean progressPending = new AtomicBoolean();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final List<Future<?>> threadResults = new ArrayList<>();
+  private volatile boolean cancelled;
+  private volatile long lastProgressAt;
+  private long total = -1;
+  private SocketAddress listenIn;
+  private SocketAddress listenOut;
+  private Vertx vertx;
+  private Context context;
+  private Consumer<JsonObject> reporter;
+  private ReadStream<Buffer> inputStream;
+  private WriteStream<Buffer> outputStream;
+
+  /**
+   * @param in  the link to the upstream neighbour, {@code null} for a source
+   * @param out the link to the downstream neighbour, {@code null} for a sink
+   */
+  public HostedContext(String transferId, int index, String name, NodeEnv env, Link in, Link out) {
+    this.transferId = transferId;
+    this.index = index;
+    this.name = name;
+    this.env = env;
+    this.in = in;
+    this.out = out;
+  }
+
+  void bind(Vertx vertx, Context context, Consumer<JsonObject> reporter) {
+    this.vertx = vertx;
+    this.context = context;
+    this.reporter = reporter;
+  }
+
+  int index() {
+    return index;
+  }
+
+  long bytes() {
+    return bytes.get();
+  }
+
+  JsonObject ready() {
+    JsonObject msg = Msg.of(Msg.READY, index);
+    if (listenIn != null) {
+      msg.put("listenIn", address(listenIn));
+    }
+    if (listenOut != null) {
+      msg.put("listenOut", address(listenOut));
+    }
+    if (total >= 0) {
+      msg.put("total", total);
+    }
+    return msg;
+  }
+
+  private static JsonObject address(SocketAddress a) {
+    return new JsonObject().put("host", a.host()).put("port", a.port());
+  }
+
+  void peers(SocketAddress inPeer, SocketAddress outPeer) {
+    if (inPeer != null && in instanceof TcpLink) {
+      ((TcpLink) in).listening(inPeer);
+    }
+    if (outPeer != null && out instanceof TcpLink) {
+      ((TcpLink) out).listening(outPeer);
+    }
+  }
+
+  /** Marks the element cancelled, fails both links (waking anything blocked on them), interrupts threads. */
+  void cancel(Throwable reason) {
+    cancelled = true;
+    if (in != null) {
+      in.fail(reason);
+    }
+    if (out != null) {
+      out.fail(reason);
+    }
+    threads.forEach(Thread::interrupt);
+  }
+
+  /** Completes once every thread this element started has ended. */
+  Future<Void> awaitThreads() {
+    List<Future<?>> pending;
+    synchronized (threadResults) {
+      pending = new ArrayList<>(threadResults);
+    }
+    return Future.join(pending).otherwiseEmpty().mapEmpty();
+  }
+
+  void flushProgress() {
+    reporter.accept(Msg.of(Msg.PROGRESS, index).put("bytes", bytes.get()));
+  }
+
+  @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public String transferId() {
+    return transferId;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public NodeEnv env() {
+    return env;
+  }
+
+  @Override
+  public Mechanism inMechanism() {
+    return in == null ? null : in.mechanism();
+  }
+
+  @Override
+  public Mechanism outMechanism() {
+    return out == null ? null : out.mechanism();
+  }
+
+  private <L> L link(Link link, Class<L> type, String side) {
+    if (!type.isInstance(link)) {
+      throw new IllegalStateException(name + ": the " + side + " link is " + (link == null ? "absent" : link.mechanism())
+        + ", not " + type.getSimpleName());
+    }
+    return type.cast(link);
+  }
+
+  @Override
+  public ReadStream<Buffer> inputStream() {
+    if (inputStream == null) {
+      inputStream = link(in, Ring.class, "input").reader(context);
+    }
+    return inputStream;
+  }
+
+  @Override
+  public WriteStream<Buffer> outputStream() {
+    if (outputStream == null) {
+      outputStream = link(out, Ring.class, "output").writer(context);
+    }
+    return outputStream;
+  }
+
+  @Override
+  public Buffer takeInput() throws InterruptedException {
+    return link(in, Ring.class, "input").take();
+  }
+
+  @Override
+  public void putOutput(Buffer buffer) throws InterruptedException {
+    link(out, Ring.class, "output").put(buffer);
+  }
+
+  @Override
+  public void endOutput() {
+    link(out, Ring.class, "output").end();
+  }
+
+  @Override
+  public PullSource inputPuller() {
+    return link(in, PullLink.class, "input").source();
+  }
+
+  @Override
+  public void offerPuller(PullSource source) {
+    link(out, PullLink.class, "output").offer(source);
+  }
+
+  @Override
+  public void offerReadable(ChannelOffer offer) {
+    link(out, ChannelLink.class, "output").offerReadable(offer);
+  }
+
+  @Override
+  public void offerWritable(ChannelOffer offer) {
+    link(in, ChannelLink.class, "input").offerWritable(offer);
+  }
+
+  @Override
+  public ChannelOffer inputChannel() {
+    return link(in, ChannelLink.class, "input").readable();
+  }
+
+  @Override
+  public ChannelOffer outputChannel() {
+    return link(out, ChannelLink.class, "output").writable();
+  }
+
+  @Override
+  public Future<Long> channelDone() {
+    ChannelLink link = in instanceof ChannelLink ? (ChannelLink) in : link(out, ChannelLink.class, "output");
+    return onContext(link.done());
+  }
+
+  @Override
+  public void channelFinished(long bytes, Throwable failure) {
+    for (Link link : new Link[]{in, out}) {
+      if (link instanceof ChannelLink) {
+        if (failure == null) {
+          ((ChannelLink) link).finish(bytes);
+        } else {
+          link.fail(failure);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void listenInput(SocketAddress address) {
+    listenIn = address;
+    if (in instanceof TcpLink) {
+      ((TcpLink) in).listening(address);
+    }
+  }
+
+  @Override
+  public void listenOutput(SocketAddress address) {
+    listenOut = address;
+    if (out instanceof TcpLink) {
+      ((TcpLink) out).listening(address);
+    }
+  }
+
+  @Override
+  public Future<SocketAddress> inputPeer() {
+    return link(in, TcpLink.class, "input").address();
+  }
+
+  @Override
+  public Future<SocketAddress> outputPeer() {
+    return link(out, TcpLink.class, "output").address();
+  }
+
+  @Override
+  public <T> Future<T> blocking(String what, Callable<T> work) {
+    Promise<T> promise = Promise.promise();
+    Thread thread = new Thread(() -> {
+      try {
+        promise.complete(work.call());
+      } catch (Throwable t) {
+        promise.fail(t);
+      } finally {
+        threads.remove(Thread.currentThread());
+      }
+    }, "xfer-" + shortId() + "-" + name + "-" + what);
+    thread.setDaemon(true);
+    threads.add(thread);
+    Future<T> result = onContext(promise.future());
+    synchronized (threadResults) {
+      threadResults.add(promise.future());
+    }
+    thread.start();
+    return result;
+  }
+
+  private String shortId() {
+    return transferId.length() <= 12 ? transferId : transferId.substring(0, 12);
+  }
+
+  @Override
+  public <T> Future<T> onContext(Future<T> future) {
+    Promise<T> promise = Promise.promise();
+    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
+    return promise.future();
+  }
+
+  @Override
+  public void progress(long n) {
+    bytes.addAndGet(n);
+    if (progressPending.compareAndSet(false, true)) {
+      long wait = Math.max(1, PROGRESS_INTERVAL_MS - (System.currentTimeMillis() - lastProgressAt));
+      vertx.setTimer(wait, t -> {
+        progressPending.set(false);
+        lastProgressAt = System.currentTimeMillis();
+        if (!cancelled) {
+          flushProgress();
+        }
+      });
+    }
+  }
+
+  @Override
+  public void total(long bytes) {
+    this.total = bytes;
+  }
+
+  @Override
+  public void info(JsonObject info) {
+    reporter.accept(Msg.of(Msg.INFO, index).put("info", info));
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelled;
+  }
+}

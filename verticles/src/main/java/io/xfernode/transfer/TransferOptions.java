@@ -1,0 +1,61 @@
+package io.xfernode.transfer;
+
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.JsonFields;
+import io.xfernode.api.XferException;
+import io.xfernode.filter.Digests;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The {@code options} of a transfer spec (SPEC 2.2).
+ *
+ * @param checksum         the algorithm verified end to end, or {@code null}
+ * @param expectedChecksum a hex digest the bytes must have, or {@code null}
+ * @param rateLimit        bytes per second, 0 for no limit
+ * @param timeout          the deadline from submit, or {@code null}
+ */
+public record TransferOptions(String checksum, String expectedChecksum, int streams, String pool, boolean resume,
+                              long rateLimit, Duration timeout, String hop) {
+
+  static final Set<String> KEYS = JsonFields.keys("checksum", "streams", "pool", "resume", "rateLimit", "timeout",
+    "hop");
+
+  public static final TransferOptions NONE = new TransferOptions(null, null, 1, "default", false, 0, null, "direct");
+
+  static TransferOptions fromJson(JsonObject json) {
+    if (json == null) {
+      return NONE;
+    }
+    JsonFields f = JsonFields.of("options", json, KEYS);
+    String algorithm = null;
+    String expected = null;
+    Object checksum = json.getValue("checksum");
+    if (checksum instanceof String) {
+      algorithm = Digests.algorithm(f.field("checksum"), (String) checksum);
+    } else if (checksum instanceof JsonObject) {
+      JsonFields c = JsonFields.of(f.field("checksum"), (JsonObject) checksum, JsonFields.keys("algorithm", "expected"));
+      algorithm = Digests.algorithm(c.field("algorithm"), c.string("algorithm"));
+      expected = c.string("expected", null);
+      if (expected != null && !expected.matches("[0-9a-fA-F]{8,128}")) {
+        throw XferException.badRequest(c.field("expected"), "must be a hex digest");
+      }
+      expected = expected == null ? null : expected.toLowerCase();
+    } else if (checksum != null) {
+      throw XferException.badRequest(f.field("checksum"), "must be an algorithm (crc32c, sha256, md5) or "
+        + "{\"algorithm\", \"expected\"}, got " + JsonFields.describe(checksum));
+    }
+    Duration timeout = f.duration("timeout", null);
+    if (timeout != null && timeout.isZero()) {
+      throw XferException.badRequest(f.field("timeout"), "must be positive");
+    }
+    return new TransferOptions(algorithm, expected,
+      f.integer("streams", 1, 1, 64),
+      f.string("pool", "default"),
+      f.bool("resume", false),
+      f.number("rateLimit", 0, 0, Long.MAX_VALUE),
+      timeout,
+      f.choice("hop", "direct", "direct", "pool"));
+  }
+}

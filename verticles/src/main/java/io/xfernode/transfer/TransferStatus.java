@@ -1,0 +1,132 @@
+package io.xfernode.transfer;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.XferException;
+import io.xfernode.plan.Plan;
+
+import java.time.Instant;
+
+/**
+ * The status of one transfer (SPEC 2.3), kept by its controller and copied to the cluster-wide store:
+ * {@code {"id", "state", "node", "bytes", "total", "rateBps", "startedAt", "endedAt", "plan", "error"?,
+ * "checksum"?, "checksums", "secondaryErrors"}}.
+ */
+final class TransferStatus {
+
+  private final String id;
+  private final String node;
+  private final JsonObject plan;
+  private final long startedAtMs = System.currentTimeMillis();
+  private State state = State.PENDING;
+  private long bytes;
+  private long total = -1;
+  private long runningSinceMs;
+  private long endedAtMs;
+  private XferException error;
+  private JsonObject checksum;
+  private final JsonArray checksums = new JsonArray();
+  private final JsonArray secondaryErrors = new JsonArray();
+
+  TransferStatus(String id, String node, Plan plan) {
+    this.id = id;
+    this.node = node;
+    this.plan = Redact.json(plan.toJson());
+  }
+
+  State state() {
+    return state;
+  }
+
+  void state(State s) {
+    state = s;
+    if (s == State.RUNNING) {
+      runningSinceMs = System.currentTimeMillis();
+    }
+    if (s.isFinal()) {
+      endedAtMs = System.currentTimeMillis();
+    }
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  void bytes(long b) {
+    bytes = Math.max(bytes, b);
+  }
+
+  void total(long t) {
+    total = t;
+  }
+
+  long total() {
+    return total;
+  }
+
+  XferException error() {
+    return error;
+  }
+
+  /** Records the first error; later ones become secondary. @return whether this one is the first */
+  boolean error(XferException e) {
+    if (error == null) {
+      error = e;
+      return true;
+    }
+    secondaryErrors.add(e.toJson());
+    return false;
+  }
+
+  void checksum(JsonObject c) {
+    checksum = c;
+  }
+
+  JsonObject checksum() {
+    return checksum;
+  }
+
+  void addChecksum(String element, JsonObject c) {
+    checksums.add(c.copy().put("element", element));
+  }
+
+  long durationMs() {
+    long end = endedAtMs == 0 ? System.currentTimeMillis() : endedAtMs;
+    return end - startedAtMs;
+  }
+
+  long rateBps() {
+    if (runningSinceMs == 0) {
+      return 0;
+    }
+    long end = endedAtMs == 0 ? System.currentTimeMillis() : endedAtMs;
+    long ms = Math.max(1, end - runningSinceMs);
+    return bytes * 1000 / ms;
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject()
+      .put("id", id)
+      .put("state", state.name())
+      .put("node", node)
+      .put("bytes", bytes)
+      .put("total", total)
+      .put("rateBps", rateBps())
+      .put("startedAt", Instant.ofEpochMilli(startedAtMs).toString())
+      .put("endedAt", endedAtMs == 0 ? null : Instant.ofEpochMilli(endedAtMs).toString())
+      .put("plan", plan);
+    if (error != null) {
+      json.put("error", error.toJson());
+    }
+    if (checksum != null) {
+      json.put("checksum", checksum);
+    }
+    if (!checksums.isEmpty()) {
+      json.put("checksums", checksums.copy());
+    }
+    if (!secondaryErrors.isEmpty()) {
+      json.put("secondaryErrors", secondaryErrors.copy());
+    }
+    return json;
+  }
+}
