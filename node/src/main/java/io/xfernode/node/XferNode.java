@@ -12,7 +12,13 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.xfernode.node.bridge.TcpBridge;
 import io.xfernode.node.cluster.NodeDirectory;
 import io.xfernode.node.config.NodeConfig;
+import io.xfernode.element.ElementRegistry;
+import io.xfernode.element.NodeEnv;
+import io.xfernode.engine.Engine;
+import io.xfernode.glue.GlueTable;
+import io.xfernode.node.cluster.DirectoryClusterView;
 import io.xfernode.node.control.NodesApi;
+import io.xfernode.node.control.TransfersApi;
 import io.xfernode.node.net.PortBinder;
 import io.xfernode.transport.TlsConfig;
 import org.slf4j.Logger;
@@ -37,6 +43,7 @@ public final class XferNode {
   private final HazelcastClusterManager clusterManager;
   private final NodeDirectory directory;
   private final JsonObject info;
+  private Engine engine;
   private TcpBridge bridge;
   private int bridgePort;
   private boolean stopped;
@@ -91,7 +98,15 @@ public final class XferNode {
         return null;
       })
       .compose(v -> directory.join(config.nodeId(), info))
+      .compose(v -> Engine.start(vertx, engineConfig()))
+      .compose(e -> {
+        engine = e;
+        info.put("elementTypes", new JsonArray(e.elementTypes()));
+        e.onActiveChange(this::transfersChanged);
+        return directory.update(config.nodeId(), info);
+      })
       .compose(v -> vertx.deployVerticle(new NodesApi(directory)))
+      .compose(v -> vertx.deployVerticle(new TransfersApi(engine)))
       .compose(v -> PortBinder.bind("bridge.port", config.bridge(), () -> TcpBridge.create(vertx,
         TlsConfig.fromJson("bridge.tls", config.bridge().tls()), config.limits().maxRequestBytes())))
       .compose(bound -> {
@@ -102,6 +117,23 @@ public final class XferNode {
       })
       .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, roots {}", config.nodeId(),
         config.bridge().host(), bridgePort, config.roots()));
+  }
+
+  private Engine.Config engineConfig() {
+    NodeEnv env = new NodeEnv(config.nodeId(), config.host(), config.roots(), config.processAllow(),
+      config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK);
+    return new Engine.Config(env, ElementRegistry.load(), GlueTable.standard(),
+      new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
+      Engine.Config.DEFAULT_FINISHED_TTL_MS);
+  }
+
+  private void transfersChanged(int count) {
+    JsonObject snapshot;
+    synchronized (info) {
+      info.put("transfers", count);
+      snapshot = info.copy();
+    }
+    directory.update(config.nodeId(), snapshot);
   }
 
   private void createRoots() throws IOException {
@@ -131,7 +163,9 @@ public final class XferNode {
     log.info("node {} is stopping", config.nodeId());
     Promise<Void> done = Promise.promise();
     Future<Void> closeBridge = bridge == null ? Future.succeededFuture() : bridge.close();
-    closeBridge.transform(v -> directory.leave(config.nodeId()))
+    closeBridge.transform(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop()
+        .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
+      .transform(v -> directory.leave(config.nodeId()))
       .onComplete(v -> vertx.close().onComplete(ar -> {
         log.info("node {} stopped", config.nodeId());
         done.handle(ar);
@@ -154,6 +188,11 @@ public final class XferNode {
   /** @return the port the TCP event-bus bridge is bound to */
   public int bridgePort() {
     return bridgePort;
+  }
+
+  /** @return this node's transfer engine */
+  public Engine engine() {
+    return engine;
   }
 
   public NodeDirectory directory() {

@@ -128,28 +128,35 @@ public final class Engine {
 
   /** {@code xfer.submit}: replies once every element is set up and the transfer runs. */
   public Future<JsonObject> submit(JsonObject request) {
+    return prepare(request).compose(this::launch);
+  }
+
+  /** Runs a plan made elsewhere, as is: for tools and tests that need a chain the planner would not pick. */
+  public Future<JsonObject> submitPlan(String id, Plan plan) {
+    return launch(new Prepared(TransferSpec.forPlan(id), plan));
+  }
+
+  private Future<JsonObject> launch(Prepared p) {
     if (active.size() >= config.maxTransfers()) {
       return Future.failedFuture(new XferException(ErrorCode.AT_CAPACITY, "node " + nodeId() + " already runs "
         + active.size() + " transfers (limits.maxTransfers); retry later"));
     }
-    return prepare(request).compose(p -> {
-      String id = p.spec().id();
-      JsonObject pending = new JsonObject().put("id", id).put("state", State.PENDING.name()).put("node", nodeId());
-      return store.reserve(id, pending).compose(free -> {
-        if (!free) {
-          return Future.failedFuture(XferException.conflict("id", "a transfer \"" + id + "\" already exists"));
-        }
-        Promise<JsonObject> submitted = Promise.promise();
-        Controller controller = new Controller(p.spec(), p.plan(), nodeId(), store, submitted, this::finished);
-        active.put(id, controller);
+    String id = p.spec().id();
+    JsonObject pending = new JsonObject().put("id", id).put("state", State.PENDING.name()).put("node", nodeId());
+    return store.reserve(id, pending).compose(free -> {
+      if (!free) {
+        return Future.failedFuture(XferException.conflict("id", "a transfer \"" + id + "\" already exists"));
+      }
+      Promise<JsonObject> submitted = Promise.promise();
+      Controller controller = new Controller(p.spec(), p.plan(), nodeId(), store, submitted, this::finished);
+      active.put(id, controller);
+      changed();
+      vertx.deployVerticle(controller).onFailure(t -> {
+        active.remove(id);
         changed();
-        vertx.deployVerticle(controller).onFailure(t -> {
-          active.remove(id);
-          changed();
-          submitted.tryFail(t);
-        });
-        return submitted.future();
+        submitted.tryFail(t);
       });
+      return submitted.future();
     });
   }
 

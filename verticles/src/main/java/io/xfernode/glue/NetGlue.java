@@ -80,6 +80,7 @@ abstract class NetGlue implements Glue {
       }
       server = ctx.vertx().createNetServer(new NetServerOptions().setTcpNoDelay(true).setAcceptBacklog(1));
       server.connectHandler(s -> {
+        s.pause(); // nothing may be read before the pipe is in place
         if (!accepted.tryComplete(s)) {
           NetSockets.abort(s); // a glue serves exactly one peer
         }
@@ -96,11 +97,9 @@ abstract class NetGlue implements Glue {
 
     @Override
     public Future<Void> start(ElementContext ctx) {
+      // the server stays open until release: closing a Vert.x server closes the connections it accepted
       return connection(ctx).compose(s -> {
         socket = s;
-        if (server != null) {
-          server.close();
-        }
         return out.crossesNodes()
           ? pipe(ctx.inputStream(), s, ctx)
           : pipe(s, ctx.outputStream(), ctx);

@@ -28,6 +28,11 @@ public record TransferSpec(String id, boolean idChosen, List<ChainElement> chain
   private static final Set<String> KEYS = JsonFields.keys("id", "source", "filters", "sink", "options");
   private static final Pattern NODE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+  /** A spec with default options, for running a plan made elsewhere (tools and tests). */
+  public static TransferSpec forPlan(String id) {
+    return new TransferSpec(id, true, List.of(), TransferOptions.NONE, new JsonObject());
+  }
+
   /**
    * @param localNode the node that takes the submit: elements without {@code node} run there
    */

@@ -1,0 +1,45 @@
+package io.xfernode.node.control;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.engine.Engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The transfer addresses of the public API ({@code xfer.submit}, {@code xfer.plan}, {@code xfer.status},
+ * {@code xfer.list}, {@code xfer.cancel}), served by this node's engine. Local consumers, like every
+ * public address: a request is answered by the node it reached.
+ */
+public final class TransfersApi extends VerticleBase {
+
+  private final Engine engine;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+
+  public TransfersApi(Engine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public Future<?> start() {
+    Map<String, Function<JsonObject, Future<JsonObject>>> routes = Map.of(
+      Addresses.SUBMIT, engine::submit,
+      Addresses.PLAN, engine::plan,
+      Addresses.STATUS, engine::status,
+      Addresses.LIST, engine::list,
+      Addresses.CANCEL, engine::cancel);
+    List<Future<Void>> registered = new ArrayList<>();
+    routes.forEach((address, handler) -> {
+      MessageConsumer<Object> c = vertx.eventBus().localConsumer(address, msg -> Requests.handle(msg, handler));
+      consumers.add(c);
+      registered.add(c.completion());
+    });
+    return Future.all(registered);
+  }
+}
