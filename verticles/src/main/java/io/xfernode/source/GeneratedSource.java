@@ -14,6 +14,8 @@ import io.xfernode.element.Mechanism;
  */
 abstract class GeneratedSource extends Element {
 
+  static final int CHUNKS_PER_TURN = 16;
+
   private final long length;
   private long produced;
   private final Promise<Void> done = Promise.promise();
@@ -36,7 +38,9 @@ abstract class GeneratedSource extends Element {
 
   private synchronized Buffer next(ElementContext ctx) {
     if (produced >= length) {
-      done.tryComplete();
+      if (ctx.outMechanism() == Mechanism.PULL) {
+        done.tryComplete();
+      }
       return null;
     }
     int size = (int) Math.min(ctx.env().chunkSize(), length - produced);
@@ -55,19 +59,27 @@ abstract class GeneratedSource extends Element {
     return done.future();
   }
 
+  /**
+   * Writes while the ring has room, but at most {@value #CHUNKS_PER_TURN} chunks before giving the event
+   * loop back: a consumer on another thread may keep the ring from ever filling up.
+   */
   private void push(ElementContext ctx, WriteStream<Buffer> out) {
-    while (!ctx.cancelled()) {
+    for (int i = 0; i < CHUNKS_PER_TURN; i++) {
+      if (ctx.cancelled() || done.future().isComplete()) {
+        return;
+      }
       if (out.writeQueueFull()) {
         out.drainHandler(v -> push(ctx, out));
         return;
       }
       Buffer b = next(ctx);
       if (b == null) {
-        out.end();
+        out.end().onComplete(ar -> done.handle(ar));
         return;
       }
-      out.write(b);
+      out.write(b).onFailure(done::tryFail);
     }
+    ctx.context().runOnContext(v -> push(ctx, out));
   }
 
   @Override

@@ -326,16 +326,21 @@ public final class Controller extends VerticleBase {
     return Future.join(answers).mapEmpty();
   }
 
+  /** Records the final state in the store first, then tells the world: whoever hears it can read it. */
   private void finalState() {
     vertx.cancelTimer(deadline);
-    transition(target);
+    status.state(target);
     JsonObject json = status.toJson();
-    if (target == State.DONE) {
-      events.done(status.bytes(), status.durationMs(), status.checksum());
-    } else if (status.error() != null) {
-      events.error(status.error().toJson());
-    }
     store.putFinal(spec.id(), json).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("transfer {}: cannot store its final status: {}", spec.id(), ar.cause().getMessage());
+      }
+      events.state(target);
+      if (target == State.DONE) {
+        events.done(status.bytes(), status.durationMs(), status.checksum());
+      } else if (status.error() != null) {
+        events.error(status.error().toJson());
+      }
       if (status.error() != null && target != State.CANCELLED) {
         submitted.tryFail(status.error());
       }

@@ -33,6 +33,8 @@ import java.util.function.Consumer;
 public final class HostedContext implements ElementContext {
 
   static final long PROGRESS_INTERVAL_MS = 250;
+  /** How long release waits for an interrupted thread to end; a thread still running then is logged. */
+  static final long THREAD_JOIN_MS = 5000;
 
   private final String transferId;
   private final int index;
@@ -44,6 +46,7 @@ public final class HostedContext implements ElementContext {
   private final AtomicBoolean progressPending = new AtomicBoolean();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final List<Future<?>> threadResults = new ArrayList<>();
+  private final List<Thread> allThreads = new ArrayList<>();
   private volatile boolean cancelled;
   private volatile long lastProgressAt;
   private long total = -1;
@@ -121,13 +124,21 @@ public final class HostedContext implements ElementContext {
     threads.forEach(Thread::interrupt);
   }
 
-  /** Completes once every thread this element started has ended. */
+  /** Completes once every thread this element started has terminated (joined on a worker, not here). */
   Future<Void> awaitThreads() {
-    List<Future<?>> pending;
+    List<Thread> started;
     synchronized (threadResults) {
-      pending = new ArrayList<>(threadResults);
+      started = new ArrayList<>(allThreads);
     }
-    return Future.join(pending).otherwiseEmpty().mapEmpty();
+    if (started.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      for (Thread t : started) {
+        t.join(THREAD_JOIN_MS);
+      }
+      return null;
+    }, false).mapEmpty();
   }
 
   void flushProgress() {
@@ -300,6 +311,7 @@ public final class HostedContext implements ElementContext {
     Future<T> result = onContext(promise.future());
     synchronized (threadResults) {
       threadResults.add(promise.future());
+      allThreads.add(thread);
     }
     thread.start();
     return result;
