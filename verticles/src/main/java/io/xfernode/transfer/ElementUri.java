@@ -20,6 +20,10 @@ final class ElementUri {
   }
 
   static JsonObject parse(String field, String text) {
+    if (text.matches("[a-z][a-z0-9+-]*:?")) {
+      // a bare type, "null" or "null:": no options
+      return new JsonObject().put("type", text.endsWith(":") ? text.substring(0, text.length() - 1) : text);
+    }
     URI uri;
     try {
       uri = new URI(text);

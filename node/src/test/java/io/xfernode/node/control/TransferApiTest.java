@@ -1,0 +1,145 @@
+package io.xfernode.node.control;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.node.BridgeClient;
+import io.xfernode.node.TestCluster;
+import io.xfernode.source.RandomBytes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import static io.xfernode.node.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The transfer API of a two-node cluster, from Java on the event bus and from a raw bridge client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(60)
+class TransferApiTest {
+
+  private TestCluster cluster;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    cluster = TestCluster.start("transfers", 2);
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  /** Sends a request through n0's bridge, waits for the final event of the transfer, returns its status. */
+  private JsonObject runThroughBridge(JsonObject spec) throws Exception {
+    String id = spec.getString("id");
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      client.register(Addresses.events(id));
+      // the register is not acknowledged: a ping's pong proves the bridge handled it
+      client.send(new JsonObject().put("type", "ping"));
+      assertThat(client.read().getString("type")).isEqualTo("pong");
+      JsonObject reply = client.request(Addresses.SUBMIT, spec);
+      assertThat(reply.getString("type")).as("submit reply %s", reply).isEqualTo("message");
+      assertThat(reply.getJsonObject("body").getString("id")).isEqualTo(id);
+      while (true) {
+        JsonObject frame = client.read();
+        JsonObject event = frame.getJsonObject("body");
+        if (event != null && "state".equals(event.getString("type"))
+          && java.util.List.of("DONE", "FAILED", "CANCELLED").contains(event.getString("state"))) {
+          break;
+        }
+      }
+      JsonObject status = client.request(Addresses.STATUS, new JsonObject().put("id", id));
+      return status.getJsonObject("body");
+    }
+  }
+
+  @Test
+  void a_bridge_client_submits_follows_and_reads_a_transfer() throws Exception {
+    String id = "bridge-" + UUID.randomUUID();
+    int length = 1024 * 1024 + 333;
+    JsonObject status = runThroughBridge(new JsonObject().put("id", id)
+      .put("source", "random:?seed=9&length=" + length)
+      .put("sink", new JsonObject().put("type", "digest").put("algorithm", "sha256")));
+    assertThat(status.getString("state")).isEqualTo("DONE");
+    assertThat(status.getJsonObject("checksum").getString("value")).isEqualTo(sha256(RandomBytes.bytes(9, length)));
+    // any node answers for any transfer
+    JsonObject fromN1 = (JsonObject) await(cluster.node(1).vertx().eventBus()
+      .request(Addresses.STATUS, new JsonObject().put("id", id))).body();
+    assertThat(fromN1.getString("state")).isEqualTo("DONE");
+    JsonObject list = (JsonObject) await(cluster.node(1).vertx().eventBus()
+      .request(Addresses.LIST, new JsonObject().put("state", "DONE"))).body();
+    assertThat(list.getJsonArray("transfers").stream().map(s -> ((JsonObject) s).getString("id"))).contains(id);
+  }
+
+  @Test
+  void a_transfer_runs_across_two_nodes_over_tcp_glue() throws Exception {
+    String id = "across-" + UUID.randomUUID();
+    int length = 3 * 1024 * 1024 + 7;
+    JsonObject status = runThroughBridge(new JsonObject().put("id", id)
+      .put("source", new JsonObject().put("type", "random").put("seed", 4).put("length", length).put("node", "n0"))
+      .put("sink", new JsonObject().put("type", "digest").put("node", "n1"))
+      .put("options", new JsonObject().put("checksum", "sha256")));
+    assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
+    assertThat(status.getJsonObject("plan").getJsonArray("nodes").getList()).containsExactly("n0", "n1");
+    assertThat(status.getJsonObject("checksum").getString("value")).isEqualTo(sha256(RandomBytes.bytes(4, length)));
+    assertThat(status.getJsonArray("checksums").size()).as("checksums where the bytes left and landed").isEqualTo(3);
+  }
+
+  @Test
+  void failures_reach_a_bridge_client_with_the_spec_code_and_the_field() throws Exception {
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      JsonObject unknownType = client.request(Addresses.SUBMIT, new JsonObject()
+        .put("source", new JsonObject().put("type", "teleport")).put("sink", new JsonObject().put("type", "null")));
+      assertThat(unknownType.getString("type")).isEqualTo("err");
+      assertThat(unknownType.getInteger("failureCode")).isEqualTo(404);
+      assertThat(unknownType.getString("message")).startsWith("source.type: unknown source type \"teleport\"");
+
+      JsonObject badOption = client.request(Addresses.SUBMIT, new JsonObject()
+        .put("source", "random:?length=10").put("sink", "null:").put("options", new JsonObject().put("speed", 1)));
+      assertThat(badOption.getInteger("failureCode")).isEqualTo(400);
+      assertThat(badOption.getString("message")).startsWith("options.speed: unknown key");
+
+      JsonObject unknownNode = client.request(Addresses.PLAN, new JsonObject()
+        .put("source", "random:?length=10").put("sink", new JsonObject().put("type", "null").put("node", "mars")));
+      assertThat(unknownNode.getInteger("failureCode")).isEqualTo(404);
+      assertThat(unknownNode.getString("message")).startsWith("sink.node: unknown node \"mars\"");
+
+      JsonObject notJson = client.request(Addresses.SUBMIT, new JsonObject());
+      assertThat(notJson.getInteger("failureCode")).isEqualTo(400);
+      assertThat(notJson.getString("message")).isEqualTo("source: is required");
+    }
+  }
+
+  @Test
+  void a_malformed_json_request_is_refused_with_400() {
+    assertThatThrownBy(() -> await(cluster.node(0).vertx().eventBus().request(Addresses.SUBMIT, "{\"source\": ")))
+      .isInstanceOfSatisfying(ReplyException.class, e -> {
+        assertThat(e.failureCode()).isEqualTo(400);
+        assertThat(e.getMessage()).startsWith("request: malformed JSON");
+      });
+    assertThatThrownBy(() -> await(cluster.node(0).vertx().eventBus().request(Addresses.STATUS, 42)))
+      .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+  }
+
+  @Test
+  void xfer_nodes_lists_the_element_types_of_each_node() throws Exception {
+    JsonObject reply = (JsonObject) await(cluster.node(0).vertx().eventBus()
+      .request(Addresses.NODES, new JsonObject())).body();
+    JsonObject n1 = reply.getJsonArray("nodes").getJsonObject(1);
+    assertThat(n1.getJsonArray("elementTypes").getList()).contains("source:random", "sink:digest", "filter:checksum");
+  }
+}
