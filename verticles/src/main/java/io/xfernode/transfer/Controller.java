@@ -55,6 +55,8 @@ public final class Controller extends VerticleBase {
   private boolean ending;
   private State target;
   private final List<Message<JsonObject>> cancelRequests = new ArrayList<>();
+  /** Nodes that left: their elements are gone with them, and nobody waits for their answer. */
+  private final java.util.Set<String> lostNodes = new java.util.HashSet<>();
   private long setupTimer = -1;
   private long deadline = -1;
   private long lastStored;
@@ -300,7 +302,10 @@ public final class Controller extends VerticleBase {
   /** A node left the cluster: a transfer that touches it fails with 503. Callable from any thread. */
   public void nodeLeft(String node) {
     if (plan.nodes().contains(node) && context != null) {
-      context.runOnContext(v -> fail(new XferException(ErrorCode.UNAVAILABLE, "node " + node + " left the cluster")));
+      context.runOnContext(v -> {
+        lostNodes.add(node);
+        fail(new XferException(ErrorCode.UNAVAILABLE, "node " + node + " left the cluster"));
+      });
     }
   }
 
@@ -315,6 +320,9 @@ public final class Controller extends VerticleBase {
   private Future<Void> broadcast(JsonObject msg) {
     List<Future<?>> answers = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
+      if (lostNodes.contains(steps.get(i).node())) {
+        continue;
+      }
       answers.add(vertx.eventBus().request(Addresses.element(spec.id(), i), msg,
         new DeliveryOptions().setSendTimeout(END_TIMEOUT_MS)).recover(t -> {
           if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE) {

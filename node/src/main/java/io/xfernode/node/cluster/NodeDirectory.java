@@ -37,6 +37,9 @@ public final class NodeDirectory {
   /** The field of an entry that holds the Vert.x cluster node id (the Hazelcast member UUID). */
   public static final String MEMBER = "member";
 
+  /** The member attribute in which vertx-hazelcast keeps the Vert.x node id (not the member's UUID). */
+  static final String VERTX_NODE_ID = "__vertx.nodeId";
+
   /** How long a read of the map may take before the last entries seen answer instead. */
   static final long READ_TIMEOUT_MS = 2000;
 
@@ -77,8 +80,12 @@ public final class NodeDirectory {
 
           @Override
           public void memberRemoved(MembershipEvent event) {
-            String member = event.getMember().getUuid().toString();
-            context.runOnContext(v -> memberLeft(member));
+            String member = event.getMember().getAttribute(VERTX_NODE_ID);
+            if (member == null) {
+              member = event.getMember().getUuid().toString();
+            }
+            String departed = member;
+            context.runOnContext(v -> memberLeft(departed));
           }
         });
       return m.get(nodeId);
