@@ -5,10 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import io.xfernode.link.ChannelOffer;
+import io.xfernode.link.Endpoint;
+import io.xfernode.transport.SocketRegistry;
 import io.xfernode.link.PullSource;
 
 import java.util.concurrent.Callable;
@@ -85,16 +86,25 @@ public interface ElementContext {
   // ---- TCP_LISTEN / TCP_CONNECT
 
   /** At setup, an element that listens for its input connection publishes where; it goes into READY. */
-  void listenInput(SocketAddress address);
+  void listenInput(Endpoint endpoint);
 
   /** At setup, an element that listens for its output connection publishes where; it goes into READY. */
-  void listenOutput(SocketAddress address);
+  void listenOutput(Endpoint endpoint);
 
-  /** For the connecting side of the input link: the upstream's listen address, once known. */
-  Future<SocketAddress> inputPeer();
+  /**
+   * At setup, an element that listens for an external peer (not a neighbour) publishes where; it goes
+   * into READY, the submit's reply and the status, so that a client can hand it to the peer.
+   */
+  void publish(String what, Endpoint endpoint);
 
-  /** For the connecting side of the output link: the downstream's listen address, once known. */
-  Future<SocketAddress> outputPeer();
+  /** For the connecting side of the input link: the upstream's listen endpoint, once known. */
+  Future<Endpoint> inputPeer();
+
+  /** For the connecting side of the output link: the downstream's listen endpoint, once known. */
+  Future<Endpoint> outputPeer();
+
+  /** The node's listeners, which every listening element registers with (parent/child, SPEC 1.3). */
+  SocketRegistry sockets();
 
   // ---- threads and reporting
 

@@ -26,6 +26,8 @@ import io.xfernode.transfer.Msg;
 import io.xfernode.transfer.State;
 import io.xfernode.transfer.StatusStore;
 import io.xfernode.transfer.TransferSpec;
+import io.xfernode.transport.SocketRegistry;
+import io.xfernode.transport.SocketSignals;
 
 import java.util.Comparator;
 import java.util.List;
@@ -60,10 +62,12 @@ public final class Engine {
   private final Planner planner;
   private final StatusStore store;
   private final Agent agent;
+  private final SocketRegistry sockets;
   private final Map<String, Controller> active = new ConcurrentHashMap<>();
   private final List<Handler<Integer>> activeListeners = new CopyOnWriteArrayList<>();
 
-  private Engine(Vertx vertx, Config config, StatusStore store, Agent agent) {
+  private Engine(Vertx vertx, Config config, StatusStore store, Agent agent, SocketRegistry sockets) {
+    this.sockets = sockets;
     this.vertx = vertx;
     this.config = config;
     this.planner = new Planner(config.glue());
@@ -73,9 +77,11 @@ public final class Engine {
 
   /** Opens the status store and deploys this node's agent. */
   public static Future<Engine> start(Vertx vertx, Config config) {
-    Agent agent = new Agent(config.env(), config.registry(), config.glue());
-    return StatusStore.open(vertx, config.finishedTtlMs())
-      .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent)))
+    SocketRegistry sockets = new SocketRegistry(vertx, config.env().nodeId());
+    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets);
+    return sockets.start()
+      .compose(v -> StatusStore.open(vertx, config.finishedTtlMs()))
+      .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent, sockets)))
       .onSuccess(engine -> config.cluster().onNodeLeft(engine::nodeLeft));
   }
 
@@ -237,6 +243,41 @@ public final class Engine {
           return Future.failedFuture(t);
         });
     });
+  }
+
+  /**
+   * {@code xfer.listeners}: every listener of the cluster with its children, asked of each live node.
+   * A node that does not answer within 2 s is listed under {@code unreachable}.
+   */
+  public Future<JsonObject> listeners(JsonObject request) {
+    try {
+      JsonFields.of("", request, JsonFields.keys());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return config.cluster().liveNodes().compose(nodes -> {
+      List<String> sorted = nodes.stream().sorted().collect(Collectors.toList());
+      List<Future<JsonObject>> answers = sorted.stream().map(n -> vertx.eventBus()
+        .<JsonObject>request(SocketSignals.registryAddress(n), new JsonObject(), new DeliveryOptions().setSendTimeout(2000))
+        .map(m -> m.body())).collect(Collectors.toList());
+      return Future.join(answers).transform(ar -> {
+        JsonArray listeners = new JsonArray();
+        JsonArray unreachable = new JsonArray();
+        for (int i = 0; i < answers.size(); i++) {
+          if (answers.get(i).succeeded()) {
+            answers.get(i).result().getJsonArray("listeners").forEach(listeners::add);
+          } else {
+            unreachable.add(sorted.get(i));
+          }
+        }
+        return Future.succeededFuture(new JsonObject().put("listeners", listeners).put("unreachable", unreachable));
+      });
+    });
+  }
+
+  /** This node's listeners. */
+  public SocketRegistry sockets() {
+    return sockets;
   }
 
   /** Fails every transfer that touches {@code node}, and cancels local elements it controlled. */

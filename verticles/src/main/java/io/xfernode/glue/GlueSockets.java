@@ -4,17 +4,23 @@ import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.Mechanism;
+import io.xfernode.link.Endpoint;
 import io.xfernode.transport.BlockingSockets;
+import io.xfernode.transport.ChildSocket;
+import io.xfernode.transport.ParentSocket;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP sides of one blocking glue instance. A side whose mechanism makes this glue listen
- * (TCP_LISTEN on the input, TCP_CONNECT on the output) is bound at setup and its address published;
- * at start it is accepted, and a side that makes this glue connect is connected to the peer's address.
+ * (TCP_LISTEN on the input, TCP_CONNECT on the output) is bound at setup, registered as a parent with the
+ * node's listeners, and its endpoint published; at start it is accepted. A side that makes this glue
+ * connect connects to the endpoint its peer published and registers as a child of the peer's listener,
+ * possibly on another node, so that the listener hears it open and close.
  */
 final class GlueSockets {
 
@@ -22,6 +28,10 @@ final class GlueSockets {
   private final Mechanism out;
   private volatile ServerSocketChannel inServer;
   private volatile ServerSocketChannel outServer;
+  private volatile ParentSocket inParent;
+  private volatile ParentSocket outParent;
+  private volatile ChildSocket inChild;
+  private volatile ChildSocket outChild;
   volatile SocketChannel input;
   volatile SocketChannel output;
 
@@ -30,7 +40,7 @@ final class GlueSockets {
     this.out = out;
   }
 
-  /** At setup: listens on the sides that listen, and publishes their addresses. */
+  /** At setup: listens on the sides that listen, and publishes their endpoints. */
   Future<Void> listen(ElementContext ctx) {
     if (in != Mechanism.TCP_LISTEN && out != Mechanism.TCP_CONNECT) {
       return Future.succeededFuture();
@@ -38,51 +48,98 @@ final class GlueSockets {
     return ctx.blocking("listen", () -> {
       if (in == Mechanism.TCP_LISTEN) {
         inServer = BlockingSockets.listen(ctx.env().host());
-        ctx.listenInput(BlockingSockets.address(inServer));
+        inParent = parent(ctx, inServer, "input");
+        ctx.listenInput(new Endpoint(BlockingSockets.address(inServer), inParent.address()));
       }
       if (out == Mechanism.TCP_CONNECT) {
         outServer = BlockingSockets.listen(ctx.env().host());
-        ctx.listenOutput(BlockingSockets.address(outServer));
+        outParent = parent(ctx, outServer, "output");
+        ctx.listenOutput(new Endpoint(BlockingSockets.address(outServer), outParent.address()));
       }
       return null;
     });
+  }
+
+  private static ParentSocket parent(ElementContext ctx, ServerSocketChannel server, String side) throws Exception {
+    String description = "tcp " + BlockingSockets.address(server);
+    return await(ctx.sockets().listen(description, "transfer " + ctx.transferId() + " / " + ctx.name() + " " + side));
   }
 
   /** On the glue's thread: accepts or connects every TCP side. */
   void open(ElementContext ctx) throws Exception {
     if (in == Mechanism.TCP_LISTEN) {
       input = BlockingSockets.acceptOne(inServer);
+      inChild = child(ctx, inParent.address(), input, true);
     } else if (in == Mechanism.TCP_CONNECT) {
-      input = BlockingSockets.connect(await(ctx.inputPeer()));
+      Endpoint peer = await(ctx.inputPeer());
+      input = BlockingSockets.connect(peer.address());
+      inChild = peer.parent() == null ? null : child(ctx, peer.parent(), input, false);
     }
     if (out == Mechanism.TCP_LISTEN) {
-      output = BlockingSockets.connect(await(ctx.outputPeer()));
+      Endpoint peer = await(ctx.outputPeer());
+      output = BlockingSockets.connect(peer.address());
+      outChild = peer.parent() == null ? null : child(ctx, peer.parent(), output, false);
     } else if (out == Mechanism.TCP_CONNECT) {
       output = BlockingSockets.acceptOne(outServer);
+      outChild = child(ctx, outParent.address(), output, true);
     }
+  }
+
+  private static ChildSocket child(ElementContext ctx, String parent, SocketChannel socket, boolean accepted)
+    throws IOException {
+    String description = "tcp " + local(socket) + (accepted ? " <- " : " -> ") + remote(socket);
+    return ChildSocket.open(ctx.vertx(), parent, ctx.env().nodeId(), description,
+      ChildSocket.endOnly(reason -> BlockingSockets.abort(socket)));
+  }
+
+  private static String local(SocketChannel s) throws IOException {
+    InetSocketAddress a = (InetSocketAddress) s.getLocalAddress();
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  private static String remote(SocketChannel s) throws IOException {
+    InetSocketAddress a = (InetSocketAddress) s.getRemoteAddress();
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
   /** After the last byte: closes cleanly (outputs were already shut down). */
   void close() {
     BlockingSockets.closeQuietly(input);
     BlockingSockets.closeQuietly(output);
-    BlockingSockets.closeQuietly(inServer);
-    BlockingSockets.closeQuietly(outServer);
+    finish(false);
   }
 
   /** On cancel or failure: resets every connection, so no peer mistakes it for a clean end. */
   void abort() {
     BlockingSockets.abort(input);
     BlockingSockets.abort(output);
-    BlockingSockets.closeQuietly(inServer);
-    BlockingSockets.closeQuietly(outServer);
+    finish(true);
   }
 
-  private static SocketAddress await(Future<SocketAddress> address) throws Exception {
-    try {
-      return address.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IOException("the peer's address did not arrive within 30 s");
+  private void finish(boolean aborted) {
+    BlockingSockets.closeQuietly(inServer);
+    BlockingSockets.closeQuietly(outServer);
+    for (ChildSocket c : new ChildSocket[]{inChild, outChild}) {
+      if (c != null) {
+        c.closed();
+      }
     }
+    for (ParentSocket p : new ParentSocket[]{inParent, outParent}) {
+      if (p != null) {
+        p.close(aborted ? "the transfer failed or was cancelled" : "the glue is done", aborted);
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("the peer's endpoint did not arrive within 30 s");
+    }
+  }
+
+  static SocketAddress address(Endpoint e) {
+    return e.address();
   }
 }

@@ -15,7 +15,13 @@ import io.xfernode.element.Cost;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.Mechanism;
+import io.xfernode.link.Endpoint;
 import io.xfernode.transport.BlockingSockets;
+import io.xfernode.transport.ChildSocket;
+import io.xfernode.transport.Connector;
+import io.xfernode.transport.ParentSocket;
+import io.xfernode.transport.Protocol;
+import io.xfernode.transport.SocketControl;
 import io.xfernode.transport.NetSockets;
 
 /**
@@ -72,6 +78,8 @@ abstract class NetGlue implements Glue {
     private NetServer server;
     private NetClient client;
     private NetSocket socket;
+    private ParentSocket parent;
+    private ChildSocket child;
 
     @Override
     public Future<Void> setup(ElementContext ctx) {
@@ -85,13 +93,18 @@ abstract class NetGlue implements Glue {
           NetSockets.abort(s); // a glue serves exactly one peer
         }
       });
-      return server.listen(0, ctx.env().host()).onSuccess(srv -> {
+      return server.listen(0, ctx.env().host()).compose(srv -> {
         SocketAddress where = SocketAddress.inetSocketAddress(srv.actualPort(), ctx.env().host());
-        if (in == Mechanism.TCP_LISTEN) {
-          ctx.listenInput(where);
-        } else {
-          ctx.listenOutput(where);
-        }
+        return ctx.sockets().listen("tcp " + where, "transfer " + ctx.transferId() + " / " + ctx.name())
+          .onSuccess(p -> {
+            parent = p;
+            Endpoint endpoint = new Endpoint(where, p.address());
+            if (in == Mechanism.TCP_LISTEN) {
+              ctx.listenInput(endpoint);
+            } else {
+              ctx.listenOutput(endpoint);
+            }
+          });
       }).mapEmpty();
     }
 
@@ -100,35 +113,56 @@ abstract class NetGlue implements Glue {
       // the server stays open until release: closing a Vert.x server closes the connections it accepted
       return connection(ctx).compose(s -> {
         socket = s;
+        String peerParent = parent != null ? parent.address() : peer == null ? null : peer.parent();
+        if (peerParent != null) {
+          child = ChildSocket.open(ctx.vertx(), peerParent, ctx.env().nodeId(),
+            Connector.describe(Protocol.TCP, s, parent != null), new SocketControl(s));
+        }
         return out.crossesNodes()
           ? pipe(ctx.inputStream(), s, ctx)
           : pipe(s, ctx.outputStream(), ctx);
       });
     }
 
+    private Endpoint peer;
+
     private Future<NetSocket> connection(ElementContext ctx) {
       if (listens()) {
         return accepted.future();
       }
-      Future<SocketAddress> peer = in.crossesNodes() ? ctx.inputPeer() : ctx.outputPeer();
       client = ctx.vertx().createNetClient(new NetClientOptions().setTcpNoDelay(true)
         .setConnectTimeout(BlockingSockets.CONNECT_TIMEOUT_MS));
-      return peer.compose(client::connect);
+      return (in.crossesNodes() ? ctx.inputPeer() : ctx.outputPeer()).compose(e -> {
+        peer = e;
+        return client.connect(e.address());
+      });
     }
 
     private Future<Void> pipe(ReadStream<Buffer> from, WriteStream<Buffer> to, ElementContext ctx) {
-      return from.pipe().endOnFailure(false).to(to).onFailure(t -> NetSockets.abort(socket));
+      return from.pipe().endOnFailure(false).to(to).onFailure(t -> {
+        if (child != null) {
+          child.error(t);
+        }
+        NetSockets.abort(socket);
+      });
     }
 
     @Override
     public void cancel(ElementContext ctx, Throwable reason) {
       accepted.tryFail(reason);
       NetSockets.abort(socket);
+      if (parent != null) {
+        parent.close(String.valueOf(reason.getMessage()), true);
+      }
     }
 
     @Override
     public Future<Void> release(ElementContext ctx) {
-      Future<Void> s = server == null ? Future.succeededFuture() : server.close();
+      if (child != null) {
+        child.closed();
+      }
+      Future<Void> p = parent == null ? Future.succeededFuture() : parent.close("the glue is done", false);
+      Future<Void> s = server == null ? p : p.eventually(server::close);
       Future<Void> c = client == null ? Future.succeededFuture() : client.close();
       return Future.join(s, c).mapEmpty();
     }

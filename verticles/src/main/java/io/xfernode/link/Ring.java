@@ -177,15 +177,17 @@ public final class Ring implements Link {
     if (buffer != null) {
       bytes -= buffer.length();
       notFull.signal();
-      if (drainWanted && bytes <= maxBytes / 2 && producer != null) {
-        drainWanted = false;
-        Handler<Void> h = drainHandler;
-        if (h != null) {
-          producer.runOnContext(h);
-        }
-      }
+      maybeDrain();
     }
     return buffer;
+  }
+
+  /** Must hold the lock. Calls the producer's drain handler once half the room is free again. */
+  private void maybeDrain() {
+    if (drainWanted && drainHandler != null && producer != null && bytes <= maxBytes / 2) {
+      drainWanted = false;
+      producer.runOnContext(drainHandler);
+    }
   }
 
   private void scheduleDelivery() {
@@ -357,6 +359,8 @@ public final class Ring implements Link {
         drainHandler = handler;
         if (handler != null) {
           drainWanted = true;
+          // the consumer may have emptied the ring between writeQueueFull() and now
+          maybeDrain();
         }
       } finally {
         lock.unlock();

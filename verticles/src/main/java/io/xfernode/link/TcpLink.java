@@ -2,7 +2,6 @@ package io.xfernode.link;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.net.SocketAddress;
 import io.xfernode.element.Mechanism;
 
 /**
@@ -12,7 +11,7 @@ import io.xfernode.element.Mechanism;
 public final class TcpLink implements Link {
 
   private final Mechanism mechanism;
-  private final Promise<SocketAddress> address = Promise.promise();
+  private final Promise<Endpoint> address = Promise.promise();
 
   public TcpLink(Mechanism mechanism) {
     if (!mechanism.crossesNodes()) {
@@ -27,12 +26,12 @@ public final class TcpLink implements Link {
   }
 
   /** Called by the listening side once it listens, or by the host with the address from START. */
-  public void listening(SocketAddress where) {
+  public void listening(Endpoint where) {
     address.tryComplete(where);
   }
 
   /** The listening side's address, once known. */
-  public Future<SocketAddress> address() {
+  public Future<Endpoint> address() {
     return address.future();
   }
 

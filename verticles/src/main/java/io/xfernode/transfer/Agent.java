@@ -23,6 +23,7 @@ import io.xfernode.link.Ring;
 import io.xfernode.link.TcpLink;
 import io.xfernode.plan.Plan;
 import io.xfernode.plan.Step;
+import io.xfernode.transport.SocketRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,15 @@ public final class Agent extends VerticleBase {
   private final NodeEnv env;
   private final ElementRegistry registry;
   private final GlueTable glue;
+  private final SocketRegistry sockets;
   private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
   private record Hosted(String controllerNode, List<ElementHost> hosts) {
   }
 
-  public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue) {
+  public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue, SocketRegistry sockets) {
+    this.sockets = sockets;
     this.env = env;
     this.registry = registry;
     this.glue = glue;
@@ -99,7 +102,7 @@ public final class Agent extends VerticleBase {
       if (in == null && step.index() > 0 || out == null && step.index() < steps.size() - 1) {
         throw new XferException(ErrorCode.INTERNAL, step.name() + ": no link to a neighbour on another node");
       }
-      HostedContext ctx = new HostedContext(transferId, step.index(), step.name(), env, in, out);
+      HostedContext ctx = new HostedContext(transferId, step.index(), step.name(), env, sockets, in, out);
       ElementHost[] self = new ElementHost[1];
       self[0] = new ElementHost(ctx, element, controller, () -> gone(transferId, hosts, self[0]));
       hosts.add(self[0]);

@@ -163,6 +163,9 @@ public final class Controller extends VerticleBase {
     readyCount++;
     listenIn[index] = body.getJsonObject("listenIn");
     listenOut[index] = body.getJsonObject("listenOut");
+    if (body.getJsonObject("endpoints") != null) {
+      status.endpoints(steps.get(index).name(), body.getJsonObject("endpoints"));
+    }
     if (body.containsKey("total") && steps.get(index).index() == 0) {
       status.total(body.getLong("total"));
     }
@@ -187,8 +190,12 @@ public final class Controller extends VerticleBase {
       vertx.eventBus().request(Addresses.element(spec.id(), i), start)
         .onFailure(t -> fail(unreachable(node, t)));
     }
-    submitted.tryComplete(new JsonObject().put("id", spec.id()).put("state", State.RUNNING.name())
-      .put("plan", status.toJson().getJsonObject("plan")));
+    JsonObject reply = new JsonObject().put("id", spec.id()).put("state", State.RUNNING.name())
+      .put("plan", status.toJson().getJsonObject("plan"));
+    if (!status.endpoints().isEmpty()) {
+      reply.put("endpoints", status.endpoints());
+    }
+    submitted.tryComplete(reply);
   }
 
   private void onProgress(int index, long bytes) {

@@ -6,7 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
+import io.xfernode.link.Endpoint;
 import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
@@ -91,7 +91,7 @@ public final class ElementHost extends VerticleBase {
       return;
     }
     started = true;
-    ctx.peers(address(msg.body().getJsonObject("inPeer")), address(msg.body().getJsonObject("outPeer")));
+    ctx.peers(Endpoint.fromJson(msg.body().getJsonObject("inPeer")), Endpoint.fromJson(msg.body().getJsonObject("outPeer")));
     msg.reply(new JsonObject());
     Future<Void> run;
     try {
@@ -199,10 +199,6 @@ public final class ElementHost extends VerticleBase {
 
   private void report(JsonObject msg) {
     vertx.eventBus().send(controller, msg, new DeliveryOptions().setLocalOnly(false));
-  }
-
-  private static SocketAddress address(JsonObject json) {
-    return json == null ? null : SocketAddress.inetSocketAddress(json.getInteger("port"), json.getString("host"));
   }
 
   @Override

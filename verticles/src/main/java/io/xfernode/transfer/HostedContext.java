@@ -6,7 +6,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import io.xfernode.element.ElementContext;
@@ -14,6 +13,8 @@ import io.xfernode.element.Mechanism;
 import io.xfernode.element.NodeEnv;
 import io.xfernode.link.ChannelLink;
 import io.xfernode.link.ChannelOffer;
+import io.xfernode.link.Endpoint;
+import io.xfernode.transport.SocketRegistry;
 import io.xfernode.link.Link;
 import io.xfernode.link.PullLink;
 import io.xfernode.link.PullSource;
@@ -50,8 +51,10 @@ public final class HostedContext implements ElementContext {
   private volatile boolean cancelled;
   private volatile long lastProgressAt;
   private long total = -1;
-  private SocketAddress listenIn;
-  private SocketAddress listenOut;
+  private Endpoint listenIn;
+  private Endpoint listenOut;
+  private final JsonObject published = new JsonObject();
+  private final SocketRegistry sockets;
   private Vertx vertx;
   private Context context;
   private Consumer<JsonObject> reporter;
@@ -62,7 +65,9 @@ public final class HostedContext implements ElementContext {
    * @param in  the link to the upstream neighbour, {@code null} for a source
    * @param out the link to the downstream neighbour, {@code null} for a sink
    */
-  public HostedContext(String transferId, int index, String name, NodeEnv env, Link in, Link out) {
+  public HostedContext(String transferId, int index, String name, NodeEnv env, SocketRegistry sockets, Link in,
+                       Link out) {
+    this.sockets = sockets;
     this.transferId = transferId;
     this.index = index;
     this.name = name;
@@ -88,10 +93,13 @@ public final class HostedContext implements ElementContext {
   JsonObject ready() {
     JsonObject msg = Msg.of(Msg.READY, index);
     if (listenIn != null) {
-      msg.put("listenIn", address(listenIn));
+      msg.put("listenIn", listenIn.toJson());
     }
     if (listenOut != null) {
-      msg.put("listenOut", address(listenOut));
+      msg.put("listenOut", listenOut.toJson());
+    }
+    if (!published.isEmpty()) {
+      msg.put("endpoints", published.copy());
     }
     if (total >= 0) {
       msg.put("total", total);
@@ -99,11 +107,7 @@ public final class HostedContext implements ElementContext {
     return msg;
   }
 
-  private static JsonObject address(SocketAddress a) {
-    return new JsonObject().put("host", a.host()).put("port", a.port());
-  }
-
-  void peers(SocketAddress inPeer, SocketAddress outPeer) {
+  void peers(Endpoint inPeer, Endpoint outPeer) {
     if (inPeer != null && in instanceof TcpLink) {
       ((TcpLink) in).listening(inPeer);
     }
@@ -269,29 +273,39 @@ public final class HostedContext implements ElementContext {
   }
 
   @Override
-  public void listenInput(SocketAddress address) {
-    listenIn = address;
+  public void listenInput(Endpoint endpoint) {
+    listenIn = endpoint;
     if (in instanceof TcpLink) {
-      ((TcpLink) in).listening(address);
+      ((TcpLink) in).listening(endpoint);
     }
   }
 
   @Override
-  public void listenOutput(SocketAddress address) {
-    listenOut = address;
+  public void listenOutput(Endpoint endpoint) {
+    listenOut = endpoint;
     if (out instanceof TcpLink) {
-      ((TcpLink) out).listening(address);
+      ((TcpLink) out).listening(endpoint);
     }
   }
 
   @Override
-  public Future<SocketAddress> inputPeer() {
+  public void publish(String what, Endpoint endpoint) {
+    published.put(what, endpoint.toJson());
+  }
+
+  @Override
+  public Future<Endpoint> inputPeer() {
     return link(in, TcpLink.class, "input").address();
   }
 
   @Override
-  public Future<SocketAddress> outputPeer() {
+  public Future<Endpoint> outputPeer() {
     return link(out, TcpLink.class, "output").address();
+  }
+
+  @Override
+  public SocketRegistry sockets() {
+    return sockets;
   }
 
   @Override

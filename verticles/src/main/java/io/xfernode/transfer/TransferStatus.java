@@ -27,6 +27,7 @@ final class TransferStatus {
   private JsonObject checksum;
   private final JsonArray checksums = new JsonArray();
   private final JsonArray secondaryErrors = new JsonArray();
+  private final JsonObject endpoints = new JsonObject();
 
   TransferStatus(String id, String node, Plan plan) {
     this.id = id;
@@ -78,6 +79,15 @@ final class TransferStatus {
     return false;
   }
 
+  /** Records where an element listens for an external peer (a tcp source in listen mode, …). */
+  void endpoints(String element, JsonObject published) {
+    endpoints.put(element, published.copy());
+  }
+
+  JsonObject endpoints() {
+    return endpoints.copy();
+  }
+
   void checksum(JsonObject c) {
     checksum = c;
   }
@@ -117,6 +127,9 @@ final class TransferStatus {
       .put("plan", plan);
     if (error != null) {
       json.put("error", error.toJson());
+    }
+    if (!endpoints.isEmpty()) {
+      json.put("endpoints", endpoints.copy());
     }
     if (checksum != null) {
       json.put("checksum", checksum);

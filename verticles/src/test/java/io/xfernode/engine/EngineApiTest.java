@@ -111,11 +111,12 @@ class EngineApiTest {
     List<JsonObject> events = new ArrayList<>();
     List<JsonObject> dashboard = new ArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Void> dashboardDone = new CompletableFuture<>();
     var own = fx.vertx().eventBus().<JsonObject>consumer(Addresses.events(id), m -> {
       synchronized (events) {
         events.add(m.body());
       }
-      if ("done".equals(m.body().getString("type"))) {
+      if ("done".equals(m.body().getString("type")) || "error".equals(m.body().getString("type"))) {
         done.complete(null);
       }
     });
@@ -124,6 +125,9 @@ class EngineApiTest {
         synchronized (dashboard) {
           dashboard.add(m.body());
         }
+        if ("done".equals(m.body().getString("type"))) {
+          dashboardDone.complete(null);
+        }
       }
     });
     await(own.completion());
@@ -131,7 +135,15 @@ class EngineApiTest {
     fx.submit(new JsonObject().put("id", id)
       .put("source", new JsonObject().put("type", "random").put("length", 512L << 20))
       .put("sink", new JsonObject().put("type", "null")));
-    done.get(60, TimeUnit.SECONDS);
+    try {
+      done.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      synchronized (events) {
+        throw new AssertionError("no done event; events: " + events + "; status: "
+          + await(fx.engine().status(new JsonObject().put("id", id))).encode(), e);
+      }
+    }
+    dashboardDone.get(10, TimeUnit.SECONDS);
     await(own.unregister());
     await(all.unregister());
 

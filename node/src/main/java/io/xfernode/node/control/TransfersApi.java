@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The transfer addresses of the public API ({@code xfer.submit}, {@code xfer.plan}, {@code xfer.status},
- * {@code xfer.list}, {@code xfer.cancel}), served by this node's engine. Local consumers, like every
+ * {@code xfer.list}, {@code xfer.cancel}, {@code xfer.listeners}), served by this node's engine. Local consumers, like every
  * public address: a request is answered by the node it reached.
  */
 public final class TransfersApi extends VerticleBase {
@@ -33,7 +33,8 @@ public final class TransfersApi extends VerticleBase {
       Addresses.PLAN, engine::plan,
       Addresses.STATUS, engine::status,
       Addresses.LIST, engine::list,
-      Addresses.CANCEL, engine::cancel);
+      Addresses.CANCEL, engine::cancel,
+      Addresses.LISTENERS, engine::listeners);
     List<Future<Void>> registered = new ArrayList<>();
     routes.forEach((address, handler) -> {
       MessageConsumer<Object> c = vertx.eventBus().localConsumer(address, msg -> Requests.handle(msg, handler));
