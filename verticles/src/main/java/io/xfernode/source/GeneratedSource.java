@@ -56,7 +56,9 @@ abstract class GeneratedSource extends Element {
   }
 
   private void push(ElementContext ctx, WriteStream<Buffer> out) {
-    while (!ctx.cancelled()) {
+    // a failed output never reports itself full: its failed writes must stop the loop, or a downstream
+    // cancelled before this element would keep it spinning on its event loop, where its own cancel waits
+    while (!ctx.cancelled() && !done.future().isComplete()) {
       if (out.writeQueueFull()) {
         out.drainHandler(v -> push(ctx, out));
         return;
@@ -66,7 +68,7 @@ abstract class GeneratedSource extends Element {
         out.end();
         return;
       }
-      out.write(b);
+      out.write(b).onFailure(done::tryFail);
     }
   }
 
