@@ -6,6 +6,7 @@ import io.xfernode.source.RandomBytes;
 import io.xfernode.test.EngineFixture;
 import io.xfernode.test.MemoryElements;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -13,6 +14,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,7 +36,7 @@ class CompressionTransferTest {
 
   @BeforeAll
   void start() throws Exception {
-    fx = EngineFixture.start(memory.registry(), List.of());
+    fx = EngineFixture.start(memory.registry(), List.of("gzip"));
   }
 
   @AfterAll
@@ -64,6 +69,21 @@ class CompressionTransferTest {
   }
 
   @Test
+  void gzip_output_is_gzip_the_gzip_command_reads() throws Exception {
+    Assumptions.assumeTrue(onPath("gzip"), "gzip is not installed");
+    String text = "gzip -d reads what the gzip filter writes\n";
+    int length = 2 * 1024 * 1024 + 3;
+    JsonObject status = fx.run(new JsonObject()
+      .put("source", new JsonObject().put("type", "pattern").put("pattern", text).put("length", length))
+      .put("filters", new JsonArray().add(new JsonObject().put("type", "gzip").put("level", 9))
+        .add(new JsonObject().put("type", "process").put("command", new JsonArray().add("gzip").add("-dc"))))
+      .put("sink", new JsonObject().put("type", "memory").put("key", "gzip-dc")));
+    assertThat(status.getString("state")).as(status.encodePrettily()).isEqualTo("DONE");
+    byte[] expected = text.repeat(length / text.length() + 1).substring(0, length).getBytes(StandardCharsets.UTF_8);
+    assertThat(memory.get("gzip-dc")).isEqualTo(expected);
+  }
+
+  @Test
   void gunzip_decodes_two_concatenated_jdk_members() throws Exception {
     byte[] first = GzipCodecTest.mixed(1_000_003);
     byte[] second = RandomBytes.bytes(5, 500_001);
@@ -91,5 +111,18 @@ class CompressionTransferTest {
 
   static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  static boolean onPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
