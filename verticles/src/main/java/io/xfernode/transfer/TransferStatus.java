@@ -53,8 +53,9 @@ final class TransferStatus {
     return bytes;
   }
 
+  /** The bytes delivered: what the element nearest the sink reports (filters may change the size). */
   void bytes(long b) {
-    bytes = Math.max(bytes, b);
+    bytes = b;
   }
 
   void total(long t) {

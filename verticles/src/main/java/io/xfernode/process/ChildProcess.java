@@ -1,0 +1,232 @@
+package io.xfernode.process;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.xfernode.api.ErrorCode;
+import io.xfernode.api.JsonFields;
+import io.xfernode.api.XferException;
+import io.xfernode.element.NodeEnv;
+import io.xfernode.link.Buffers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A command run by a {@code process} source or filter: what both share. The command is an argument list
+ * whose first item must be on the node's allow-list exactly as written, and it never goes through a shell.
+ * Its stderr goes to a temporary file, so no thread is needed to drain it, and the end of that file is
+ * quoted when the command fails. Cancel kills it and everything it started.
+ */
+public final class ChildProcess {
+
+  /** The most items a {@code command} may have, the program included. */
+  public static final int MAX_ITEMS = 64;
+  /** The longest item of a {@code command}, in characters. */
+  public static final int MAX_ITEM_CHARS = 4096;
+  /** How much of stderr a failure quotes, in characters. */
+  static final int STDERR_TAIL_CHARS = 500;
+  private static final long EXIT_WAIT_SECONDS = 10;
+  private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+
+  private final String name;
+  private final String program;
+  private final Process process;
+  private final Path stderr;
+  private byte[] scratch;
+
+  private ChildProcess(String name, String program, Process process, Path stderr) {
+    this.name = name;
+    this.program = program;
+    this.process = process;
+    this.stderr = stderr;
+  }
+
+  /** Parses and checks the {@code command} option: 1 to 64 strings, none holding NUL. */
+  public static List<String> parseCommand(JsonFields f) {
+    String field = f.field("command");
+    if (!f.has("command")) {
+      throw XferException.badRequest(field, "is required");
+    }
+    List<String> command = f.strings("command", MAX_ITEMS);
+    if (command.isEmpty()) {
+      throw XferException.badRequest(field, "must name a command, such as [\"cat\"]");
+    }
+    if (command.get(0).isEmpty()) {
+      throw XferException.badRequest(field + "[0]", "must not be empty");
+    }
+    for (int i = 0; i < command.size(); i++) {
+      String item = command.get(i);
+      if (item.indexOf('\0') >= 0) {
+        throw XferException.badRequest(field + "[" + i + "]", "must not contain NUL");
+      }
+      if (item.length() > MAX_ITEM_CHARS) {
+        throw XferException.badRequest(field + "[" + i + "]", "must be at most " + MAX_ITEM_CHARS
+          + " characters, got " + item.length());
+      }
+    }
+    return List.copyOf(command);
+  }
+
+  /** @throws XferException 403 naming {@code field} unless {@code command[0]} is allow-listed on this node */
+  public static void checkAllowed(List<String> command, NodeEnv env, String field) {
+    if (!env.processAllow().contains(command.get(0))) {
+      throw XferException.forbidden(field, JsonFields.describe(command.get(0)) + " is not allow-listed");
+    }
+  }
+
+  /**
+   * Starts {@code command}; blocking, so only on a thread of one's own.
+   *
+   * @param name       the element's name, for messages
+   * @param keepStdin  whether the caller writes the process's stdin; otherwise it is closed at once
+   */
+  public static ChildProcess start(List<String> command, String name, boolean keepStdin) throws IOException {
+    Path stderr = Files.createTempFile("xfer-stderr-", ".txt");
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    } catch (IOException e) {
+      Files.deleteIfExists(stderr);
+      throw new XferException(ErrorCode.INTERNAL, name + ".command: cannot run " + JsonFields.describe(command.get(0))
+        + ": " + e.getMessage(), name);
+    }
+    if (!keepStdin) {
+      process.getOutputStream().close();
+    }
+    log.debug("{}: started {} as pid {}", name, JsonFields.describe(command.get(0)), process.pid());
+    return new ChildProcess(name, command.get(0), process, stderr);
+  }
+
+  /**
+   * Reads what stdout has now, at least one byte, at most {@code max}; blocking.
+   *
+   * @return the bytes, or {@code null} at the end of stdout
+   */
+  public Buffer read(int max) throws IOException {
+    InputStream out = process.getInputStream();
+    byte[] buf = scratch != null && scratch.length == max ? scratch : new byte[max];
+    int n = out.read(buf, 0, max);
+    if (n < 0) {
+      scratch = null;
+      return null;
+    }
+    while (n < max && out.available() > 0) {
+      int k = out.read(buf, n, max - n);
+      if (k < 0) {
+        break;
+      }
+      n += k;
+    }
+    if (n >= max / 2) {
+      scratch = null;
+      return Buffers.wrap(buf, n);
+    }
+    // a short read gets a buffer of its own size, so that queued buffers never pin big arrays
+    scratch = buf;
+    return Buffers.wrap(Arrays.copyOf(buf, n), n);
+  }
+
+  /** Writes {@code buffer} to stdin; blocking. */
+  public void write(Buffer buffer) throws IOException {
+    OutputStream in = process.getOutputStream();
+    ByteBuffer bytes = Buffers.nio(buffer);
+    if (bytes.hasArray()) {
+      in.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+    } else {
+      byte[] chunk = new byte[Math.min(bytes.remaining(), 64 * 1024)];
+      while (bytes.hasRemaining()) {
+        int n = Math.min(chunk.length, bytes.remaining());
+        bytes.get(chunk, 0, n);
+        in.write(chunk, 0, n);
+      }
+    }
+    in.flush();
+  }
+
+  /** Closes stdin, so the command sees the end of its input. */
+  public void closeStdin() throws IOException {
+    process.getOutputStream().close();
+  }
+
+  /**
+   * Waits for the command to exit, after the end of its stdout; blocking.
+   *
+   * @throws XferException naming the element, with the exit code and the end of stderr, unless it exited 0
+   */
+  public void checkExit() throws InterruptedException, IOException {
+    int code = process.waitFor();
+    if (code != 0) {
+      String tail = stderrTail();
+      throw new XferException(ErrorCode.INTERNAL, "the command " + JsonFields.describe(program)
+        + " exited with code " + code
+        + (tail.isEmpty() ? " and wrote nothing to stderr" : "; stderr ends with: " + tail), name);
+    }
+  }
+
+  private String stderrTail() throws IOException {
+    try (SeekableByteChannel ch = Files.newByteChannel(stderr)) {
+      // a few bytes per character at most in UTF-8
+      long from = Math.max(0, ch.size() - 4L * STDERR_TAIL_CHARS);
+      ByteBuffer bytes = ByteBuffer.allocate((int) (ch.size() - from));
+      ch.position(from);
+      while (bytes.hasRemaining() && ch.read(bytes) > 0) {
+        // reads to the end
+      }
+      String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8)
+        .replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "?").trim();
+      return text.length() <= STDERR_TAIL_CHARS ? text : "…" + text.substring(text.length() - STDERR_TAIL_CHARS);
+    }
+  }
+
+  /** Kills the command and every process it started, at once; never blocks. */
+  public void destroy() {
+    // the descendants first: once their parent is gone they are no longer its descendants
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  /**
+   * Makes sure the command is gone, closes its pipes and deletes its stderr file.
+   *
+   * @return completes on {@code context} once that is done; it never fails
+   */
+  public Future<Void> release(Vertx vertx, Context context) {
+    if (process.isAlive()) {
+      destroy();
+    }
+    Future<Void> exited = Future.fromCompletionStage(process.onExit()
+      .orTimeout(EXIT_WAIT_SECONDS, TimeUnit.SECONDS), context).mapEmpty();
+    return exited.recover(t -> {
+      log.warn("{}: pid {} was still alive {} s after it was killed", name, process.pid(), EXIT_WAIT_SECONDS);
+      return Future.succeededFuture();
+    }).compose(v -> {
+      closeQuietly(process.getInputStream());
+      closeQuietly(process.getOutputStream());
+      return vertx.fileSystem().delete(stderr.toString());
+    }).recover(t -> {
+      log.warn("{}: cannot delete {}: {}", name, stderr, t.toString());
+      return Future.succeededFuture();
+    });
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // a pipe to a process that is gone: nothing is lost
+    }
+  }
+}
