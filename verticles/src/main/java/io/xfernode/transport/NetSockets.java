@@ -26,10 +26,19 @@ public final class NetSockets {
     socket.close();
   }
 
-  /** Shuts down the output only (half-close): the peer reads an end of stream, and can still send. */
+  /**
+   * Shuts down the output only (half-close): the peer reads an end of stream, and can still send. Over
+   * TLS this is the TLS close_notify, so the peer sees a proper end and not a truncation.
+   */
   public static void shutdownOutput(NetSocket socket) {
     if (socket instanceof NetSocketInternal) {
-      io.netty.channel.Channel ch = ((NetSocketInternal) socket).channelHandlerContext().channel();
+      io.netty.channel.ChannelHandlerContext ctx = ((NetSocketInternal) socket).channelHandlerContext();
+      io.netty.handler.ssl.SslHandler ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+      if (ssl != null) {
+        ssl.closeOutbound();
+        return;
+      }
+      io.netty.channel.Channel ch = ctx.channel();
       if (ch instanceof io.netty.channel.socket.DuplexChannel) {
         ((io.netty.channel.socket.DuplexChannel) ch).shutdownOutput();
         return;

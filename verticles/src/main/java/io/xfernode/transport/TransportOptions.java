@@ -32,14 +32,14 @@ public record TransportOptions(Protocol protocol, String host, int port, int bac
   /**
    * @param defaultProtocol the protocol when {@code transport} is absent
    * @param hostRequired    whether {@code host} must be given (a connector's peer); else it defaults to
-   *                        {@code defaultHost}
+   *                        {@code defaultHost}, which may be {@code null} for "the node's host"
    */
   public static TransportOptions parse(JsonFields f, Protocol defaultProtocol, boolean hostRequired,
                                        String defaultHost) {
     Protocol protocol = f.has("transport") ? Protocol.parse(f.field("transport"), f.string("transport"))
       : defaultProtocol;
     String host = hostRequired ? f.string("host") : f.string("host", defaultHost);
-    if (!host.matches("[A-Za-z0-9.:_%\\[\\]-]{1,253}")) {
+    if (host != null && !host.matches("[A-Za-z0-9.:_%\\[\\]-]{1,253}")) {
       throw XferException.badRequest(f.field("host"), "not a host name or address: " + JsonFields.describe(host));
     }
     int port = f.integer("port", hostRequired ? -1 : 0, hostRequired ? 1 : 0, 65535);
@@ -59,6 +59,11 @@ public record TransportOptions(Protocol protocol, String host, int port, int bac
       f.integer("sendBuffer", 0, 0, 64 << 20),
       f.integer("receiveBuffer", 0, 0, 64 << 20),
       tls, connectTimeout, Retry.fromJson(f.field("retry"), f.object("retry")));
+  }
+
+  /** @return these options with {@code host}, e.g. the node's host for a listener that named none */
+  public TransportOptions withHost(String host) {
+    return new TransportOptions(protocol, host, port, backlog, sendBuffer, receiveBuffer, tls, connectTimeout, retry);
   }
 
   /** Options for a server of this transport; TLS without a certificate to present fails here, closed. */

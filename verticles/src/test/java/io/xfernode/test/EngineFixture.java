@@ -96,6 +96,37 @@ public final class EngineFixture implements AutoCloseable {
       .eventually(events::unregister);
   }
 
+  /** A submitted transfer: the submit's reply, and its final status to come. */
+  public record Launched(JsonObject reply, Future<JsonObject> finalStatus) {
+    public JsonObject awaitFinal() throws Exception {
+      return await(finalStatus, 120);
+    }
+  }
+
+  /** Submits {@code spec} (which must carry an id) and returns once it runs, with its final status to come. */
+  public Launched launch(JsonObject spec) throws Exception {
+    String id = spec.getString("id");
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    MessageConsumer<JsonObject> events = vertx.eventBus().consumer(Addresses.events(id), m -> {
+      if ("state".equals(m.body().getString("type"))
+        && List.of("DONE", "FAILED", "CANCELLED").contains(m.body().getString("state"))) {
+        ended.complete(null);
+      }
+    });
+    await(events.completion());
+    JsonObject reply;
+    try {
+      reply = await(engine.submit(spec));
+    } catch (Exception e) {
+      events.unregister();
+      throw e;
+    }
+    Future<JsonObject> last = Future.fromCompletionStage(ended)
+      .compose(v -> engine.status(new JsonObject().put("id", id)))
+      .eventually(events::unregister);
+    return new Launched(reply, last);
+  }
+
   /** Submits and returns the submit's reply (or its failure). */
   public Future<JsonObject> submit(JsonObject spec) {
     return engine.submit(spec);

@@ -1,0 +1,87 @@
+package io.xfernode.source;
+
+import io.vertx.core.Future;
+import io.xfernode.api.JsonFields;
+import io.xfernode.element.Element;
+import io.xfernode.element.ElementContext;
+import io.xfernode.element.ElementType;
+import io.xfernode.element.MechPair;
+import io.xfernode.element.Mechanism;
+import io.xfernode.element.Role;
+import io.xfernode.link.CountingWriteStream;
+import io.xfernode.transport.TcpPeer;
+import io.xfernode.transport.TransportOptions;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code tcp} source: the bytes of one TCP (or TLS) connection until its peer ends it. {@code mode: listen}
+ * publishes where it listens (the submit's reply and the status carry it under {@code endpoints}) and takes
+ * the first connection; {@code mode: connect} connects with retry. A peer that resets the connection
+ * fails the transfer: only a clean end of stream completes it.
+ */
+public final class TcpSource implements ElementType<TcpPeer.Options> {
+
+  @Override
+  public String type() {
+    return "tcp";
+  }
+
+  @Override
+  public Role role() {
+    return Role.SOURCE;
+  }
+
+  @Override
+  public Set<String> optionKeys() {
+    Set<String> keys = new HashSet<>(TransportOptions.KEYS);
+    keys.addAll(TcpPeer.KEYS);
+    return keys;
+  }
+
+  @Override
+  public TcpPeer.Options parse(JsonFields fields) {
+    return TcpPeer.Options.parse(fields, null);
+  }
+
+  @Override
+  public List<MechPair> pairs(TcpPeer.Options options) {
+    return List.of(MechPair.source(Mechanism.PUSH, 1, 0));
+  }
+
+  @Override
+  public String describe(TcpPeer.Options options) {
+    return "reads a connection: " + options.describe();
+  }
+
+  @Override
+  public Element create(TcpPeer.Options options) {
+    TcpPeer peer = new TcpPeer(options);
+    return new Element() {
+      @Override
+      public Future<Void> setup(ElementContext ctx) {
+        return peer.setup(ctx);
+      }
+
+      @Override
+      public Future<Void> start(ElementContext ctx) {
+        return peer.open(ctx).compose(socket -> socket.pipe().endOnFailure(false)
+          .to(new CountingWriteStream(ctx.outputStream(), ctx::progress))
+          .compose(v -> socket.close().otherwiseEmpty()))
+          .onFailure(peer::abort);
+      }
+
+      @Override
+      public void cancel(ElementContext ctx, Throwable reason) {
+        peer.abort(reason);
+      }
+
+      @Override
+      public Future<Void> release(ElementContext ctx) {
+        return peer.release();
+      }
+    };
+  }
+}
