@@ -68,8 +68,8 @@ final class GlueSockets {
   /** On the glue's thread: accepts or connects every TCP side. */
   void open(ElementContext ctx) throws Exception {
     if (in == Mechanism.TCP_LISTEN) {
+      // between two glues the connecting side registers, from its own node, as the listener's child
       input = BlockingSockets.acceptOne(inServer);
-      inChild = child(ctx, inParent.address(), input, true);
     } else if (in == Mechanism.TCP_CONNECT) {
       Endpoint peer = await(ctx.inputPeer());
       input = BlockingSockets.connect(peer.address());
@@ -81,7 +81,6 @@ final class GlueSockets {
       outChild = peer.parent() == null ? null : child(ctx, peer.parent(), output, false);
     } else if (out == Mechanism.TCP_CONNECT) {
       output = BlockingSockets.acceptOne(outServer);
-      outChild = child(ctx, outParent.address(), output, true);
     }
   }
 

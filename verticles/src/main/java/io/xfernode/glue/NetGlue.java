@@ -113,10 +113,10 @@ abstract class NetGlue implements Glue {
       // the server stays open until release: closing a Vert.x server closes the connections it accepted
       return connection(ctx).compose(s -> {
         socket = s;
-        String peerParent = parent != null ? parent.address() : peer == null ? null : peer.parent();
-        if (peerParent != null) {
-          child = ChildSocket.open(ctx.vertx(), peerParent, ctx.env().nodeId(),
-            Connector.describe(Protocol.TCP, s, parent != null), new SocketControl(s));
+        // between two glues the connecting side registers, from its own node, as the listener's child
+        if (peer != null && peer.parent() != null) {
+          child = ChildSocket.open(ctx.vertx(), peer.parent(), ctx.env().nodeId(),
+            Connector.describe(Protocol.TCP, s, false), new SocketControl(s));
         }
         return out.crossesNodes()
           ? pipe(ctx.inputStream(), s, ctx)
