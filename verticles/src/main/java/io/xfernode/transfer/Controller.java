@@ -330,10 +330,12 @@ public final class Controller extends VerticleBase {
       if (lostNodes.contains(steps.get(i).node())) {
         continue;
       }
+      String name = steps.get(i).name();
       answers.add(vertx.eventBus().request(Addresses.element(spec.id(), i), msg,
         new DeliveryOptions().setSendTimeout(END_TIMEOUT_MS)).recover(t -> {
           if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            return Future.failedFuture(t); // the element answered with a failure, e.g. its commit failed
+            // the element answered with a failure, e.g. its commit failed
+            return Future.failedFuture(XferException.from(t).withElement(name));
           }
           return Future.succeededFuture(); // gone already, or never deployed
         }));

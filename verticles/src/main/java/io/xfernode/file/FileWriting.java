@@ -1,0 +1,178 @@
+package io.xfernode.file;
+
+import io.vertx.core.Future;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.xfernode.api.XferException;
+import io.xfernode.element.Element;
+import io.xfernode.element.ElementContext;
+import io.xfernode.element.Mechanism;
+import io.xfernode.link.ChannelOffer;
+import io.xfernode.link.CountingWriteStream;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * What the file sink does for one transfer: open a temporary file (or directory) at setup, write it, and
+ * rename it into place at commit; or, when appending, write in place and cut back to the original length
+ * if the transfer does not succeed.
+ */
+public final class FileWriting extends Element {
+
+  private final String path;
+  private final boolean overwrite;
+  private final boolean append;
+  private final boolean fsync;
+  private final boolean tree;
+  private Path target;
+  private Path temp;
+  private long originalSize = -1;
+  private FileChannel channel;
+  private AsyncFile async;
+  private volatile boolean committed;
+
+  public FileWriting(String path, boolean overwrite, boolean append, boolean fsync, boolean tree) {
+    this.path = path;
+    this.overwrite = overwrite;
+    this.append = append;
+    this.fsync = fsync;
+    this.tree = tree;
+  }
+
+  @Override
+  public Future<Void> setup(ElementContext ctx) {
+    String field = ctx.name() + ".path";
+    return ctx.blocking("open", () -> {
+      target = new Roots(ctx.env().roots()).forWriting(field, path);
+      boolean exists = Files.exists(target);
+      if (exists && !overwrite && !append) {
+        throw XferException.conflict(field, path + " exists and overwrite is false");
+      }
+      if (exists && Files.isDirectory(target) != tree) {
+        throw XferException.conflict(field, path + " exists and is " + (tree ? "not a directory" : "a directory"));
+      }
+      if (append) {
+        channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        originalSize = channel.size();
+        channel.position(originalSize);
+      } else {
+        temp = target.resolveSibling("." + target.getFileName() + "." + ctx.transferId() + ".part");
+        if (tree) {
+          Files.createDirectory(temp);
+        } else if (ctx.inMechanism() == Mechanism.CHANNEL) {
+          channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } else {
+          Files.createFile(temp);
+        }
+      }
+      if (channel != null && ctx.inMechanism() == Mechanism.CHANNEL) {
+        ctx.offerWritable(ChannelOffer.of(channel));
+      }
+      return null;
+    }).compose(v -> ctx.inMechanism() == Mechanism.PUSH ? openAsync(ctx) : Future.succeededFuture());
+  }
+
+  private Future<Void> openAsync(ElementContext ctx) {
+    Path file = append ? target : temp;
+    if (channel != null) {
+      try {
+        channel.close(); // the stream opens its own handle
+      } catch (IOException ignored) {
+        // closing an unused channel
+      }
+      channel = null;
+    }
+    return ctx.vertx().fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setRead(false)
+      .setCreate(false).setAppend(append)).onSuccess(f -> async = f).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> start(ElementContext ctx) {
+    if (tree) {
+      return ctx.blocking("unpack", () -> TreeReader.unpack(ctx.inputPuller(), temp, ctx.name(), ctx)).mapEmpty();
+    }
+    if (ctx.inMechanism() == Mechanism.CHANNEL) {
+      return ctx.channelDone().mapEmpty();
+    }
+    return ctx.inputStream().pipe().endOnSuccess(false).endOnFailure(false)
+      .to(new CountingWriteStream(async, ctx::progress));
+  }
+
+  @Override
+  public Future<Void> commit(ElementContext ctx) {
+    AsyncFile file = async;
+    async = null;
+    Future<Void> flushed = file == null ? Future.succeededFuture()
+      : (fsync ? file.flush() : Future.<Void>succeededFuture()).compose(v -> file.close());
+    return flushed.compose(v -> ctx.blocking("commit", () -> {
+      if (channel != null) {
+        if (fsync) {
+          channel.force(true);
+        }
+        channel.close();
+      }
+      if (!append) {
+        rename(ctx);
+      }
+      committed = true;
+      return null;
+    }));
+  }
+
+  private void rename(ElementContext ctx) throws IOException {
+    if (Files.exists(target)) {
+      if (!overwrite) {
+        throw XferException.conflict(ctx.name() + ".path", path + " appeared during the transfer and overwrite is false");
+      }
+      if (tree) {
+        Path old = target.resolveSibling("." + target.getFileName() + "." + ctx.transferId() + ".old");
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+        return;
+      }
+    }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public Future<Void> release(ElementContext ctx) {
+    AsyncFile file = async;
+    async = null;
+    Future<Void> closed = file == null ? Future.succeededFuture() : file.close().otherwiseEmpty();
+    return closed.compose(v -> ctx.blocking("release", () -> {
+      if (channel != null && channel.isOpen()) {
+        if (append && !committed && originalSize >= 0) {
+          channel.truncate(originalSize);
+        }
+        channel.close();
+      } else if (append && !committed && originalSize >= 0 && target != null && Files.exists(target)) {
+        try (FileChannel c = FileChannel.open(target, StandardOpenOption.WRITE)) {
+          c.truncate(originalSize);
+        }
+      }
+      if (!committed && temp != null) {
+        deleteTree(temp);
+      }
+      return null;
+    }));
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path x : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}
