@@ -50,12 +50,16 @@ public record TransferOptions(String checksum, String expectedChecksum, int stre
     if (timeout != null && timeout.isZero()) {
       throw XferException.badRequest(f.field("timeout"), "must be positive");
     }
+    String hop = f.choice("hop", "direct", "direct", "pool");
+    if ("pool".equals(hop)) {
+      throw XferException.badRequest(f.field("hop"), "connection pools are not available yet; use \"direct\"");
+    }
     return new TransferOptions(algorithm, expected,
       f.integer("streams", 1, 1, 64),
       f.string("pool", "default"),
       f.bool("resume", false),
       f.number("rateLimit", 0, 0, Long.MAX_VALUE),
       timeout,
-      f.choice("hop", "direct", "direct", "pool"));
+      hop);
   }
 }

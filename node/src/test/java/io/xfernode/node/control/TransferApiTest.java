@@ -100,6 +100,25 @@ class TransferApiTest {
   }
 
   @Test
+  void a_file_goes_from_node_a_to_node_b_over_a_direct_tcp_hop_byte_for_byte() throws Exception {
+    byte[] data = RandomBytes.bytes(77, 4 * 1024 * 1024 + 3);
+    java.nio.file.Files.write(cluster.root(0).resolve("hop-in.bin"), data);
+    String id = "hop-" + UUID.randomUUID();
+    JsonObject status = runThroughBridge(new JsonObject().put("id", id)
+      .put("source", "file://n0/data/hop-in.bin")
+      .put("sink", "file://n1/data/hop-out.bin")
+      .put("options", new JsonObject().put("hop", "direct")));
+    assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
+    assertThat(java.nio.file.Files.readAllBytes(cluster.root(1).resolve("hop-out.bin"))).isEqualTo(data);
+    io.vertx.core.json.JsonArray elements = status.getJsonObject("plan").getJsonArray("elements");
+    assertThat(elements.getJsonObject(1).getString("node")).isEqualTo("n0");
+    assertThat(elements.getJsonObject(1).getString("in")).isEqualTo("CHANNEL");
+    assertThat(elements.getJsonObject(2).getString("node")).isEqualTo("n1");
+    assertThat(elements.getJsonObject(1).getString("out")).startsWith("TCP_").isEqualTo(elements.getJsonObject(2).getString("in"));
+    assertThat(status.getJsonObject("plan").getJsonArray("links").getJsonObject(1).getBoolean("crossesNodes")).isTrue();
+  }
+
+  @Test
   void failures_reach_a_bridge_client_with_the_spec_code_and_the_field() throws Exception {
     try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
       JsonObject unknownType = client.request(Addresses.SUBMIT, new JsonObject()
