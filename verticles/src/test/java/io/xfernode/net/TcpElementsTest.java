@@ -183,6 +183,19 @@ class TcpElementsTest {
   }
 
   @Test
+  void tls_that_cannot_be_set_up_fails_the_transfer_and_never_falls_back_to_cleartext() throws Exception {
+    JsonObject status = fx.run(new JsonObject()
+      .put("source", new JsonObject().put("type", "tcp").put("mode", "listen").put("host", "127.0.0.1")
+        .put("transport", "tls+tcp").put("tls", new JsonObject().put("keyStore", new JsonObject()
+          .put("path", "/nonexistent/server.p12").put("password", "x"))))
+      .put("sink", digest()));
+    assertThat(status.getString("state")).isEqualTo("FAILED");
+    assertThat(status.getJsonObject("error").getString("element")).isEqualTo("source");
+    assertThat(status.getJsonObject("error").getString("message")).contains("/nonexistent/server.p12");
+    assertThat(status.getJsonObject("endpoints")).as("nothing ever listened").isNull();
+  }
+
+  @Test
   void a_connect_retries_until_the_listener_comes_up() throws Exception {
     int port = FreePorts.take(1)[0];
     EngineFixture.Launched t = fx.launch(new JsonObject().put("id", id()).put("source", random())
