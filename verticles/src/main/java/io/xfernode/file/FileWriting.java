@@ -8,7 +8,7 @@ import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.Mechanism;
 import io.xfernode.link.ChannelOffer;
-import io.xfernode.link.CountingWriteStream;
+import io.xfernode.link.MappedWriteStream;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -102,7 +102,7 @@ public final class FileWriting extends Element {
       return ctx.channelDone().mapEmpty();
     }
     return ctx.inputStream().pipe().endOnSuccess(false).endOnFailure(false)
-      .to(new CountingWriteStream(async, ctx::progress));
+      .to(MappedWriteStream.counting(async, ctx::progress));
   }
 
   @Override

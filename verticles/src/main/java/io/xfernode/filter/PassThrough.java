@@ -1,5 +1,7 @@
 package io.xfernode.filter;
 
+import io.xfernode.link.MappedWriteStream;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -11,42 +11,16 @@ import io.xfernode.element.Mechanism;
  * side: it listens at setup (publishing the address in READY) and accepts at start, or it connects at
  * start to the address the peer published. A subclass only says how the bytes move.
  */
-abstract class BlockingGlue implements Glue {
+abstract class BlockingGlue extends GlueBase {
 
-  private final Mechanism in;
-  private final Mechanism out;
-  private final Cost cost;
-  private final String description;
 
   BlockingGlue(Mechanism in, Mechanism out, Cost cost, String description) {
-    this.in = in;
-    this.out = out;
-    this.cost = cost;
-    this.description = description;
+    super(in, out, cost, description);
   }
 
   /** Moves every byte from the input to the output, on the glue's thread, and returns how many. */
   protected abstract long move(ElementContext ctx, GlueSockets sockets) throws Exception;
 
-  @Override
-  public Mechanism in() {
-    return in;
-  }
-
-  @Override
-  public Mechanism out() {
-    return out;
-  }
-
-  @Override
-  public Cost cost() {
-    return cost;
-  }
-
-  @Override
-  public String description() {
-    return description;
-  }
 
   @Override
   public Element create() {

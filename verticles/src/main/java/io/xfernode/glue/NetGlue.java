@@ -29,39 +29,13 @@ import io.xfernode.transport.NetSockets;
  * the ring, with backpressure both ways and no thread of its own. A failed or cancelled pipe resets the
  * connection, so the peer never mistakes it for a clean end.
  */
-abstract class NetGlue implements Glue {
+abstract class NetGlue extends GlueBase {
 
-  private final Mechanism in;
-  private final Mechanism out;
-  private final Cost cost;
-  private final String description;
 
   NetGlue(Mechanism in, Mechanism out, Cost cost, String description) {
-    this.in = in;
-    this.out = out;
-    this.cost = cost;
-    this.description = description;
+    super(in, out, cost, description);
   }
 
-  @Override
-  public Mechanism in() {
-    return in;
-  }
-
-  @Override
-  public Mechanism out() {
-    return out;
-  }
-
-  @Override
-  public Cost cost() {
-    return cost;
-  }
-
-  @Override
-  public String description() {
-    return description;
-  }
 
   @Override
   public Element create() {

@@ -14,40 +14,15 @@ import io.xfernode.link.PullSource;
  * downstream's {@code pull()}, on the downstream's thread ("read on demand"). A TCP input is accepted or
  * connected by the first pull.
  */
-abstract class PullOfferingGlue implements Glue {
-
-  private final Mechanism in;
-  private final Cost cost;
-  private final String description;
+abstract class PullOfferingGlue extends GlueBase {
 
   PullOfferingGlue(Mechanism in, Cost cost, String description) {
-    this.in = in;
-    this.cost = cost;
-    this.description = description;
+    super(in, Mechanism.PULL, cost, description);
   }
 
   /** Opens the input once its sockets are connected; called by the first pull. */
   protected abstract PullSource open(ElementContext ctx, GlueSockets sockets) throws Exception;
 
-  @Override
-  public Mechanism in() {
-    return in;
-  }
-
-  @Override
-  public Mechanism out() {
-    return Mechanism.PULL;
-  }
-
-  @Override
-  public Cost cost() {
-    return cost;
-  }
-
-  @Override
-  public String description() {
-    return description;
-  }
 
   @Override
   public Element create() {

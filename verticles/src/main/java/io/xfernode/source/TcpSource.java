@@ -1,20 +1,16 @@
 package io.xfernode.source;
 
 import io.vertx.core.Future;
-import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
-import io.xfernode.link.CountingWriteStream;
+import io.xfernode.link.MappedWriteStream;
+import io.xfernode.transport.TcpElementType;
 import io.xfernode.transport.TcpPeer;
-import io.xfernode.transport.TransportOptions;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code tcp} source: the bytes of one TCP (or TLS) connection until its peer ends it. {@code mode: listen}
@@ -22,28 +18,11 @@ import java.util.Set;
  * the first connection; {@code mode: connect} connects with retry. A peer that resets the connection
  * fails the transfer: only a clean end of stream completes it.
  */
-public final class TcpSource implements ElementType<TcpPeer.Options> {
-
-  @Override
-  public String type() {
-    return "tcp";
-  }
+public final class TcpSource extends TcpElementType {
 
   @Override
   public Role role() {
     return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    Set<String> keys = new HashSet<>(TransportOptions.KEYS);
-    keys.addAll(TcpPeer.KEYS);
-    return keys;
-  }
-
-  @Override
-  public TcpPeer.Options parse(JsonFields fields) {
-    return TcpPeer.Options.parse(fields, null);
   }
 
   @Override
@@ -68,7 +47,7 @@ public final class TcpSource implements ElementType<TcpPeer.Options> {
       @Override
       public Future<Void> start(ElementContext ctx) {
         return peer.open(ctx).compose(socket -> socket.pipe().endOnFailure(false)
-          .to(new CountingWriteStream(ctx.outputStream(), ctx::progress))
+          .to(MappedWriteStream.counting(ctx.outputStream(), ctx::progress))
           .compose(v -> socket.close().otherwiseEmpty()))
           .onFailure(peer::abort);
       }

@@ -5,17 +5,28 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
-import java.util.function.LongConsumer;
+import java.util.function.Function;
 
-/** A write stream that reports the length of every buffer written through it, keeping the target's backpressure. */
-public final class CountingWriteStream implements WriteStream<Buffer> {
+/**
+ * A write stream that changes (or just looks at) each buffer before handing it to another one, keeping the
+ * other one's backpressure.
+ */
+public final class MappedWriteStream implements WriteStream<Buffer> {
 
   private final WriteStream<Buffer> target;
-  private final LongConsumer counter;
+  private final Function<Buffer, Buffer> map;
 
-  public CountingWriteStream(WriteStream<Buffer> target, LongConsumer counter) {
+  public MappedWriteStream(WriteStream<Buffer> target, Function<Buffer, Buffer> map) {
     this.target = target;
-    this.counter = counter;
+    this.map = map;
+  }
+
+  /** @return a stream that reports the length of every buffer written through it to {@code counter} */
+  public static WriteStream<Buffer> counting(WriteStream<Buffer> target, java.util.function.LongConsumer counter) {
+    return new MappedWriteStream(target, b -> {
+      counter.accept(b.length());
+      return b;
+    });
   }
 
   @Override
@@ -26,8 +37,8 @@ public final class CountingWriteStream implements WriteStream<Buffer> {
 
   @Override
   public Future<Void> write(Buffer data) {
-    counter.accept(data.length());
-    return target.write(data);
+    Buffer out = map.apply(data);
+    return out == null || out.length() == 0 ? Future.succeededFuture() : target.write(out);
   }
 
   @Override
