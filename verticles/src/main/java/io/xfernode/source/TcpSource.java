@@ -1,7 +1,6 @@
 package io.xfernode.source;
 
 import io.vertx.core.Future;
-import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
@@ -36,31 +35,9 @@ public final class TcpSource extends TcpElementType {
   }
 
   @Override
-  public Element create(TcpPeer.Options options) {
-    TcpPeer peer = new TcpPeer(options);
-    return new Element() {
-      @Override
-      public Future<Void> setup(ElementContext ctx) {
-        return peer.setup(ctx);
-      }
-
-      @Override
-      public Future<Void> start(ElementContext ctx) {
-        return peer.open(ctx).compose(socket -> socket.pipe().endOnFailure(false)
-          .to(MappedWriteStream.counting(ctx.outputStream(), ctx::progress))
-          .compose(v -> socket.close().otherwiseEmpty()))
-          .onFailure(peer::abort);
-      }
-
-      @Override
-      public void cancel(ElementContext ctx, Throwable reason) {
-        peer.abort(reason);
-      }
-
-      @Override
-      public Future<Void> release(ElementContext ctx) {
-        return peer.release();
-      }
-    };
+  protected Future<Void> run(TcpPeer peer, ElementContext ctx) {
+    return peer.open(ctx).compose(socket -> socket.pipe().endOnFailure(false)
+      .to(MappedWriteStream.counting(ctx.outputStream(), ctx::progress))
+      .compose(v -> socket.close().otherwiseEmpty()));
   }
 }

@@ -1,6 +1,9 @@
 package io.xfernode.transport;
 
+import io.vertx.core.Future;
 import io.xfernode.api.JsonFields;
+import io.xfernode.element.Element;
+import io.xfernode.element.ElementContext;
 import io.xfernode.element.ElementType;
 
 import java.util.HashSet;
@@ -30,5 +33,34 @@ public abstract class TcpElementType implements ElementType<TcpPeer.Options> {
   @Override
   public TcpPeer.Options parse(JsonFields fields) {
     return TcpPeer.Options.parse(fields, null);
+  }
+
+  /** Moves the bytes over the connection {@code peer} has opened; on failure the connection is aborted. */
+  protected abstract Future<Void> run(TcpPeer peer, ElementContext ctx);
+
+  @Override
+  public Element create(TcpPeer.Options options) {
+    TcpPeer peer = new TcpPeer(options);
+    return new Element() {
+      @Override
+      public Future<Void> setup(ElementContext ctx) {
+        return peer.setup(ctx);
+      }
+
+      @Override
+      public Future<Void> start(ElementContext ctx) {
+        return run(peer, ctx).onFailure(peer::abort);
+      }
+
+      @Override
+      public void cancel(ElementContext ctx, Throwable reason) {
+        peer.abort(reason);
+      }
+
+      @Override
+      public Future<Void> release(ElementContext ctx) {
+        return peer.release();
+      }
+    };
   }
 }
