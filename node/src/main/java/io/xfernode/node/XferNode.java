@@ -18,6 +18,7 @@ import io.xfernode.engine.Engine;
 import io.xfernode.glue.GlueTable;
 import io.xfernode.node.cluster.DirectoryClusterView;
 import io.xfernode.node.control.NodesApi;
+import io.xfernode.node.http.HttpApi;
 import io.xfernode.node.control.TransfersApi;
 import io.xfernode.node.net.PortBinder;
 import io.xfernode.transport.TlsConfig;
@@ -46,6 +47,8 @@ public final class XferNode {
   private Engine engine;
   private TcpBridge bridge;
   private int bridgePort;
+  private HttpApi http;
+  private int httpPort;
   private boolean stopped;
 
   private XferNode(NodeConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
@@ -112,11 +115,20 @@ public final class XferNode {
       .compose(bound -> {
         bridge = bound.listener();
         bridgePort = bound.port();
-        info.put("bridge", new JsonObject().put("host", config.bridge().host()).put("port", bridgePort));
+        return PortBinder.bind("http.port", config.http(), () -> HttpApi.create(vertx, config.sockjsPath(),
+          config.limits().maxRequestBytes(), TlsConfig.fromJson("http.tls", config.http().tls())));
+      })
+      .compose(bound -> {
+        http = bound.listener();
+        httpPort = bound.port();
+        synchronized (info) {
+          info.put("bridge", new JsonObject().put("host", config.bridge().host()).put("port", bridgePort));
+          info.put("http", new JsonObject().put("host", config.http().host()).put("port", httpPort));
+        }
         return directory.update(config.nodeId(), info);
       })
-      .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, roots {}", config.nodeId(),
-        config.bridge().host(), bridgePort, config.roots()));
+      .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, HTTP on {}:{}, roots {}", config.nodeId(),
+        config.bridge().host(), bridgePort, config.http().host(), httpPort, config.roots()));
   }
 
   private Engine.Config engineConfig() {
@@ -162,7 +174,8 @@ public final class XferNode {
     stopped = true;
     log.info("node {} is stopping", config.nodeId());
     Promise<Void> done = Promise.promise();
-    Future<Void> closeBridge = bridge == null ? Future.succeededFuture() : bridge.close();
+    Future<Void> closeHttp = http == null ? Future.succeededFuture() : http.close().otherwiseEmpty();
+    Future<Void> closeBridge = closeHttp.transform(v -> bridge == null ? Future.succeededFuture() : bridge.close());
     closeBridge.transform(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop()
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
       .transform(v -> directory.leave(config.nodeId()))
@@ -183,6 +196,11 @@ public final class XferNode {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /** @return the port the HTTP API (and SockJS bridge) is bound to */
+  public int httpPort() {
+    return httpPort;
   }
 
   /** @return the port the TCP event-bus bridge is bound to */

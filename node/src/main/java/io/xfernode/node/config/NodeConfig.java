@@ -94,7 +94,7 @@ public final class NodeConfig {
     b.bridge = listen(r, x, "bridge", true);
     ConfigReader.refuseUnknown("sockjs", r.object("sockjs"), Set.of("path"));
     b.sockjsPath = r.string("sockjs.path", URL_PATH, "must be a URL path starting with '/'");
-    b.http = listen(r, x, "http", false);
+    b.http = listen(r, x, "http", true);
     ConfigReader.refuseUnknown("data", r.object("data"), Set.of("port", "tls"));
     b.data = new ListenConfig(b.host, r.port("data.port"), x.value("data.port") != null, tls(r, "data.tls"));
 

@@ -1,0 +1,153 @@
+package io.xfernode.node.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.xfernode.api.Addresses;
+import io.xfernode.api.ErrorCode;
+import io.xfernode.api.XferException;
+import io.xfernode.node.net.Listener;
+import io.xfernode.transport.TlsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of the control API (SPEC 2.1), mapped one to one onto the event-bus addresses of this node,
+ * plus the SockJS event-bus bridge. A failure is answered with the SPEC's code as the HTTP status and
+ * {@code {"code", "message"}} as the body.
+ */
+public final class HttpApi implements Listener {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  static final long REQUEST_TIMEOUT_MS = 120_000;
+
+  private final Vertx vertx;
+  private final HttpServer server;
+
+  private HttpApi(Vertx vertx, HttpServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  /**
+   * @param sockjsPath      where the SockJS bridge is mounted, e.g. {@code /eventbus}
+   * @param maxRequestBytes the largest request body
+   */
+  public static HttpApi create(Vertx vertx, String sockjsPath, int maxRequestBytes, TlsConfig tls) {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes));
+    HttpApi api = new HttpApi(vertx, null);
+    router.post("/api/transfers").handler(ctx -> api.forward(ctx, Addresses.SUBMIT, api.body(ctx), 201));
+    router.post("/api/plan").handler(ctx -> api.forward(ctx, Addresses.PLAN, api.body(ctx), 200));
+    router.get("/api/transfers").handler(ctx -> api.forward(ctx, Addresses.LIST, query(ctx), 200));
+    router.get("/api/transfers/:id").handler(ctx -> api.forward(ctx, Addresses.STATUS,
+      new JsonObject().put("id", ctx.pathParam("id")), 200));
+    router.delete("/api/transfers/:id").handler(ctx -> api.forward(ctx, Addresses.CANCEL,
+      withReason(ctx), 200));
+    router.get("/api/transfers/:id/events").handler(ctx -> EventStream.serve(vertx, ctx, ctx.pathParam("id")));
+    router.get("/api/nodes").handler(ctx -> api.forward(ctx, Addresses.NODES, new JsonObject(), 200));
+    router.get("/api/listeners").handler(ctx -> api.forward(ctx, Addresses.LISTENERS, new JsonObject(), 200));
+    router.route("/api/*").failureHandler(HttpApi::failure);
+    router.route(sockjsPath + "/*").subRouter(SockJSHandler.create(vertx).bridge(sockjsOptions()));
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+    if (tls != null) {
+      tls.applyTo(options);
+    }
+    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+    return new HttpApi(vertx, server);
+  }
+
+  static SockJSBridgeOptions sockjsOptions() {
+    SockJSBridgeOptions options = new SockJSBridgeOptions();
+    for (String address : Addresses.PUBLIC_REQUESTS) {
+      options.addInboundPermitted(new PermittedOptions().setAddress(address));
+    }
+    options.addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PUBLIC_EVENTS_REGEX));
+    return options;
+  }
+
+  private JsonObject body(RoutingContext ctx) {
+    String text = ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      throw XferException.badRequest("request", "a JSON object is required");
+    }
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw XferException.badRequest("request", "malformed JSON: " + oneLine(e.getMessage()));
+    }
+  }
+
+  private static JsonObject query(RoutingContext ctx) {
+    JsonObject q = new JsonObject();
+    ctx.queryParams().forEach(e -> q.put(e.getKey(), e.getKey().equals("limit") && e.getValue().matches("\\d{1,9}")
+      ? (Object) Integer.parseInt(e.getValue()) : e.getValue()));
+    return q;
+  }
+
+  private static JsonObject withReason(RoutingContext ctx) {
+    JsonObject body = new JsonObject().put("id", ctx.pathParam("id"));
+    String reason = ctx.queryParams().get("reason");
+    return reason == null ? body : body.put("reason", reason);
+  }
+
+  /** Sends the request to this node's consumer of {@code address}; the reply becomes the response. */
+  private void forward(RoutingContext ctx, String address, JsonObject request, int okStatus) {
+    vertx.eventBus().<JsonObject>request(address, request,
+        new DeliveryOptions().setLocalOnly(true).setSendTimeout(REQUEST_TIMEOUT_MS))
+      .map(Message::body)
+      .onSuccess(reply -> {
+        if (okStatus == 201 && reply.getString("id") != null) {
+          ctx.response().putHeader("Location", "/api/transfers/" + reply.getString("id"));
+        }
+        ctx.response().setStatusCode(okStatus).putHeader("Content-Type", "application/json").end(reply.encode());
+      })
+      .onFailure(ctx::fail);
+  }
+
+  private static void failure(RoutingContext ctx) {
+    if (ctx.failure() == null) {
+      int status = ctx.statusCode();
+      String message = status == 413 ? "request: larger than limits.maxRequestBytes" : "request: HTTP " + status;
+      respond(ctx, status, message);
+      return;
+    }
+    XferException e = XferException.from(ctx.failure());
+    if (e.code() == ErrorCode.INTERNAL) {
+      log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    respond(ctx, e.code(), e.getMessage());
+  }
+
+  private static void respond(RoutingContext ctx, int status, String message) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("code", status).put("message", message).encode());
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "cannot parse" : s.replaceAll("\\s+", " ");
+  }
+
+  @Override
+  public Future<Integer> listen(String host, int port) {
+    return server.listen(port, host).map(HttpServer::actualPort);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return server.close();
+  }
+}
