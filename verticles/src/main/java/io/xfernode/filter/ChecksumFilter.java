@@ -6,30 +6,18 @@ import io.vertx.core.json.JsonObject;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 
 import java.util.List;
-import java.util.Set;
 
 /** {@code checksum} filter: passes the bytes on unchanged and records their checksum in the status. */
-public final class ChecksumFilter implements ElementType<String> {
+public final class ChecksumFilter extends BaseElementType<String> {
 
-  @Override
-  public String type() {
-    return "checksum";
-  }
-
-  @Override
-  public Role role() {
-    return Role.FILTER;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("algorithm");
+  public ChecksumFilter() {
+    super("checksum", Role.FILTER, "algorithm");
   }
 
   @Override

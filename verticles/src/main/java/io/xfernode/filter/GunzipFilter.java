@@ -5,34 +5,22 @@ import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.link.PullSource;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code gunzip} filter: decompresses gzip data, concatenated members included. Input that is not gzip
  * fails the transfer with 400. Like {@code gzip}, it runs only over PULL, on the puller's worker thread.
  */
-public final class GunzipFilter implements ElementType<Void> {
+public final class GunzipFilter extends BaseElementType<Void> {
 
-  @Override
-  public String type() {
-    return "gunzip";
-  }
-
-  @Override
-  public Role role() {
-    return Role.FILTER;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of();
+  public GunzipFilter() {
+    super("gunzip", Role.FILTER);
   }
 
   @Override

@@ -5,38 +5,26 @@ import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.link.PullSource;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code gzip} filter: compresses the bytes into the gzip format, at {@code level} 1 (fastest) to 9
  * (smallest). Compressing is CPU work, so it runs only over PULL, on the puller's worker thread, never on
  * an event loop.
  */
-public final class GzipFilter implements ElementType<Integer> {
+public final class GzipFilter extends BaseElementType<Integer> {
+
+  public GzipFilter() {
+    super("gzip", Role.FILTER, "level");
+  }
 
   public static final int DEFAULT_LEVEL = 6;
-
-  @Override
-  public String type() {
-    return "gzip";
-  }
-
-  @Override
-  public Role role() {
-    return Role.FILTER;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("level");
-  }
 
   @Override
   public Integer parse(JsonFields f) {

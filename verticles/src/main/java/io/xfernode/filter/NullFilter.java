@@ -2,33 +2,21 @@ package io.xfernode.filter;
 
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code null} filter: passes the bytes through unchanged (SPEC 1.4). It is {@link PassThrough} with
  * nothing added, the reference for every other filter's plumbing.
  */
-public final class NullFilter implements ElementType<Void> {
+public final class NullFilter extends BaseElementType<Void> {
 
-  @Override
-  public String type() {
-    return "null";
-  }
-
-  @Override
-  public Role role() {
-    return Role.FILTER;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of();
+  public NullFilter() {
+    super("null", Role.FILTER);
   }
 
   @Override

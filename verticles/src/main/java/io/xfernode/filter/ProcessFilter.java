@@ -6,7 +6,7 @@ import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code process} filter: runs a command with the bytes as its stdin and its stdout as the output. The
@@ -25,24 +24,13 @@ import java.util.Set;
  * shell. A feeder thread pulls from the upstream and writes stdin; each pull of the downstream reads
  * stdout. It succeeds only if the command exits with 0.
  */
-public final class ProcessFilter implements ElementType<List<String>> {
+public final class ProcessFilter extends BaseElementType<List<String>> {
+
+  public ProcessFilter() {
+    super("process", Role.FILTER, "command");
+  }
 
   private static final Logger log = LoggerFactory.getLogger(ProcessFilter.class);
-
-  @Override
-  public String type() {
-    return "process";
-  }
-
-  @Override
-  public Role role() {
-    return Role.FILTER;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("command");
-  }
 
   @Override
   public List<String> parse(JsonFields f) {

@@ -3,33 +3,21 @@ package io.xfernode.filter;
 import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code throttle} filter: passes the bytes on at no more than {@code rate} bytes per second on average,
  * from the first byte to the end. The engine adds one for {@code options.rateLimit}.
  */
-public final class ThrottleFilter implements ElementType<Long> {
+public final class ThrottleFilter extends BaseElementType<Long> {
 
-  @Override
-  public String type() {
-    return "throttle";
-  }
-
-  @Override
-  public Role role() {
-    return Role.FILTER;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("rate");
+  public ThrottleFilter() {
+    super("throttle", Role.FILTER, "rate");
   }
 
   @Override

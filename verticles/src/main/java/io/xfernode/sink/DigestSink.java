@@ -4,31 +4,19 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.filter.Digests;
 
 import java.util.List;
-import java.util.Set;
 
 /** {@code digest} sink: discards the bytes and reports their checksum. */
-public final class DigestSink implements ElementType<String> {
+public final class DigestSink extends BaseElementType<String> {
 
-  @Override
-  public String type() {
-    return "digest";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SINK;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("algorithm");
+  public DigestSink() {
+    super("digest", Role.SINK, "algorithm");
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.xfernode.sink;
 import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
@@ -11,7 +11,6 @@ import io.xfernode.file.FileWriting;
 import io.xfernode.file.Roots;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code file} sink: writes to a temporary name next to {@code path} and renames it there atomically only
@@ -19,24 +18,13 @@ import java.util.Set;
  * channel (bytes arrive by {@code transferTo}/{@code transferFrom}) or a stream; with {@code tree} it
  * unpacks a directory stream into a directory, keeping relative paths and modification times.
  */
-public final class FileSink implements ElementType<FileSink.Options> {
+public final class FileSink extends BaseElementType<FileSink.Options> {
+
+  public FileSink() {
+    super("file", Role.SINK, "path", "overwrite", "append", "resume", "fsync", "tree");
+  }
 
   public record Options(String path, boolean overwrite, boolean append, boolean fsync, boolean tree) {
-  }
-
-  @Override
-  public String type() {
-    return "file";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SINK;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("path", "overwrite", "append", "resume", "fsync", "tree");
   }
 
   @Override

@@ -3,30 +3,18 @@ package io.xfernode.sink;
 import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 
 import java.util.List;
-import java.util.Set;
 
 /** {@code null} sink: discards the bytes, counting them. */
-public final class NullSink implements ElementType<Void> {
+public final class NullSink extends BaseElementType<Void> {
 
-  @Override
-  public String type() {
-    return "null";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SINK;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of();
+  public NullSink() {
+    super("null", Role.SINK);
   }
 
   @Override

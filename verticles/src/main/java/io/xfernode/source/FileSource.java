@@ -8,7 +8,7 @@ import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
@@ -24,32 +24,20 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code file} source: a file from {@code offset} for {@code length} bytes, offered as a channel (so that a
  * file or socket downstream gets it by {@code transferTo}, without a copy) or as a stream; or, with
  * {@code recursive}, a whole directory tree as one {@link io.xfernode.file.TreeArchive} stream.
  */
-public final class FileSource implements ElementType<FileSource.Options> {
+public final class FileSource extends BaseElementType<FileSource.Options> {
+
+  public FileSource() {
+    super("file", Role.SOURCE, "path", "offset", "length", "recursive");
+  }
 
   /** @param length -1 for everything from {@code offset} */
   public record Options(String path, long offset, long length, boolean recursive) {
-  }
-
-  @Override
-  public String type() {
-    return "file";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("path", "offset", "length", "recursive");
   }
 
   @Override

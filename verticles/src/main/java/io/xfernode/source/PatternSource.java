@@ -4,7 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
@@ -12,10 +12,13 @@ import io.xfernode.link.Buffers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 
 /** {@code pattern}: {@code length} bytes of a pattern (its UTF-8 bytes) repeated, cut at {@code length}. */
-public final class PatternSource implements ElementType<PatternSource.Options> {
+public final class PatternSource extends BaseElementType<PatternSource.Options> {
+
+  public PatternSource() {
+    super("pattern", Role.SOURCE, "pattern", "length");
+  }
 
   public static final String DEFAULT_PATTERN = "xfernode\n";
   /** The longest pattern, in UTF-8 bytes. */
@@ -23,21 +26,6 @@ public final class PatternSource implements ElementType<PatternSource.Options> {
 
   /** @param pattern the repeated text; @param length the stream's size in bytes */
   public record Options(String pattern, long length) {
-  }
-
-  @Override
-  public String type() {
-    return "pattern";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("pattern", "length");
   }
 
   @Override

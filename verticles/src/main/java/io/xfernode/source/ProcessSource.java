@@ -7,35 +7,23 @@ import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.process.ChildProcess;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code process} source: the stdout of a command, given as an argument list whose first item must be on
  * the node's allow-list; never run through a shell. The command starts at setup; each pull reads its
  * stdout, on the puller's thread. It succeeds only if the command exits with 0.
  */
-public final class ProcessSource implements ElementType<List<String>> {
+public final class ProcessSource extends BaseElementType<List<String>> {
 
-  @Override
-  public String type() {
-    return "process";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("command");
+  public ProcessSource() {
+    super("process", Role.SOURCE, "command");
   }
 
   @Override

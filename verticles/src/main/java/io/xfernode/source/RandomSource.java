@@ -3,35 +3,23 @@ package io.xfernode.source;
 import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.link.Buffers;
 
 import java.util.List;
-import java.util.Set;
 
 /** {@code random}: {@code length} seeded pseudo-random bytes; the same seed always gives the same bytes. */
-public final class RandomSource implements ElementType<RandomSource.Options> {
+public final class RandomSource extends BaseElementType<RandomSource.Options> {
+
+  public RandomSource() {
+    super("random", Role.SOURCE, "seed", "length");
+  }
 
   /** @param seed the stream's seed; @param length its size in bytes */
   public record Options(long seed, long length) {
-  }
-
-  @Override
-  public String type() {
-    return "random";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("seed", "length");
   }
 
   @Override
