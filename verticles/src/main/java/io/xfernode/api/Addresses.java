@@ -25,6 +25,17 @@ public final class Addresses {
   /** A regular expression for the published event addresses a bridge client may listen to. */
   public static final String PUBLIC_EVENTS_REGEX = "xfer\\.events(\\.[A-Za-z0-9._:-]{1,128})?";
 
+  /**
+   * The data addresses of {@code eventbus} elements, which clients send chunks and credits to: each holds
+   * 128 random bits and is only ever told in the submit's reply and the transfer's status.
+   */
+  public static final String DATA_PREFIX = "xfer.data.";
+  public static final String DATA_REGEX = "xfer\\.data\\.[0-9a-f]{32}";
+
+  /** The addresses clients receive an {@code eventbus} sink's chunks on; they choose the rest of the name. */
+  public static final String CLIENT_PREFIX = "xfer.client.";
+  public static final String CLIENT_REGEX = "xfer\\.client\\.[A-Za-z0-9._-]{1,128}";
+
   private Addresses() {
   }
 

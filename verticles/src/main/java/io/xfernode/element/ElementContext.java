@@ -92,10 +92,10 @@ public interface ElementContext {
   void listenOutput(Endpoint endpoint);
 
   /**
-   * At setup, an element that listens for an external peer (not a neighbour) publishes where; it goes
-   * into READY, the submit's reply and the status, so that a client can hand it to the peer.
+   * At setup, an element that an external peer (not a neighbour) must reach publishes where, e.g.
+   * {@code {"host", "port"}} or {@code {"address"}}; it goes into READY, the submit's reply and the status.
    */
-  void publish(String what, Endpoint endpoint);
+  void publish(String what, JsonObject endpoint);
 
   /** For the connecting side of the input link: the upstream's listen endpoint, once known. */
   Future<Endpoint> inputPeer();

@@ -289,8 +289,8 @@ public final class HostedContext implements ElementContext {
   }
 
   @Override
-  public void publish(String what, Endpoint endpoint) {
-    published.put(what, endpoint.toJson());
+  public void publish(String what, JsonObject endpoint) {
+    published.put(what, endpoint.copy());
   }
 
   @Override

@@ -84,7 +84,7 @@ public final class TcpPeer {
       return ctx.sockets().listen(t.protocol() + " " + where, "transfer " + ctx.transferId() + " / " + ctx.name())
         .onSuccess(p -> {
           parent = p;
-          ctx.publish("listen", new Endpoint(where, p.address()));
+          ctx.publish("listen", new Endpoint(where, p.address()).toJson());
         });
     }).mapEmpty();
   }

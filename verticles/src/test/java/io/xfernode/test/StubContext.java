@@ -131,7 +131,7 @@ public class StubContext implements ElementContext {
   }
 
   @Override
-  public void publish(String what, Endpoint endpoint) {
+  public void publish(String what, JsonObject endpoint) {
     throw new UnsupportedOperationException("publish");
   }
 

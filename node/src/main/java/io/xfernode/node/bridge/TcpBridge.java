@@ -36,7 +36,9 @@ public final class TcpBridge implements Listener {
     for (String address : Addresses.PUBLIC_REQUESTS) {
       options.addInboundPermitted(new PermittedOptions().setAddress(address));
     }
+    options.addInboundPermitted(new PermittedOptions().setAddressRegex(Addresses.DATA_REGEX));
     options.addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.PUBLIC_EVENTS_REGEX));
+    options.addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.CLIENT_REGEX));
     return options;
   }
 

@@ -24,6 +24,8 @@ final class EventStream {
 
   static void serve(Vertx vertx, RoutingContext ctx, String id) {
     HttpServerResponse response = ctx.response();
+    // headers first: events may be written as soon as the consumer below is registered
+    response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
     // listen first, then read the status: an end published in between is not missed
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.events(id));
     long[] keepalive = {-1};
@@ -35,30 +37,41 @@ final class EventStream {
       write(response, m.body());
       if ("state".equals(m.body().getString("type")) && FINAL.contains(m.body().getString("state"))) {
         stop.run();
-        response.end();
+        end(response);
       }
     });
     consumer.completion()
       .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject().put("id", id),
         new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)))
       .onSuccess(m -> {
-        response.setChunked(true).putHeader("Content-Type", "text/event-stream")
-          .putHeader("Cache-Control", "no-cache");
         response.closeHandler(v -> stop.run());
         String state = m.body().getString("state");
         if (FINAL.contains(state)) {
           stop.run();
           write(response, new JsonObject().put("id", id).put("seq", 0).put("type", "state").put("state", state));
-          response.end();
+          end(response);
+          return;
+        }
+        if (response.ended()) {
           return;
         }
         response.write(": following " + id + "\n\n");
-        keepalive[0] = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
+        keepalive[0] = vertx.setPeriodic(KEEPALIVE_MS, t -> {
+          if (!response.ended() && !response.closed()) {
+            response.write(": keepalive\n\n");
+          }
+        });
       })
       .onFailure(t -> {
         stop.run();
         ctx.fail(XferException.from(t));
       });
+  }
+
+  private static void end(HttpServerResponse response) {
+    if (!response.ended() && !response.closed()) {
+      response.end();
+    }
   }
 
   private static void write(HttpServerResponse response, JsonObject event) {

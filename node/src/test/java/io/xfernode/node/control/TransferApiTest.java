@@ -119,6 +119,59 @@ class TransferApiTest {
   }
 
   @Test
+  void a_bridge_client_uploads_through_an_eventbus_source_and_downloads_through_an_eventbus_sink() throws Exception {
+    byte[] data = RandomBytes.bytes(31, 300_000);
+    try (BridgeClient client = new BridgeClient(cluster.node(1).bridgePort())) {
+      String up = "bus-up-" + UUID.randomUUID();
+      JsonObject submitted = client.request(Addresses.SUBMIT, new JsonObject().put("id", up)
+        .put("source", new JsonObject().put("type", "eventbus").put("node", "n0"))
+        .put("sink", new JsonObject().put("type", "file").put("path", "data/" + up + ".bin").put("node", "n1")));
+      String address = submitted.getJsonObject("body").getJsonObject("endpoints").getJsonObject("source")
+        .getJsonObject("address").getString("address");
+      assertThat(client.request(address, new JsonObject().put("op", "open")).getString("type")).isEqualTo("message");
+      for (int off = 0, seq = 0; off < data.length; off += 65536, seq++) {
+        byte[] part = java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + 65536));
+        JsonObject ack = client.request(address, new JsonObject().put("op", "data").put("seq", seq)
+          .put("data", java.util.Base64.getEncoder().encodeToString(part)));
+        assertThat(ack.getJsonObject("body").getInteger("credits")).isEqualTo(1);
+      }
+      assertThat(client.request(address, new JsonObject().put("op", "end")).getJsonObject("body").getLong("bytes"))
+        .isEqualTo(data.length);
+      JsonObject status;
+      do {
+        status = client.request(Addresses.STATUS, new JsonObject().put("id", up)).getJsonObject("body");
+      } while (!java.util.List.of("DONE", "FAILED", "CANCELLED").contains(status.getString("state")));
+      assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
+      assertThat(java.nio.file.Files.readAllBytes(cluster.root(1).resolve(up + ".bin"))).isEqualTo(data);
+
+      String mine = "xfer.client." + UUID.randomUUID();
+      client.register(mine);
+      client.send(new JsonObject().put("type", "ping"));
+      assertThat(client.read().getString("type")).isEqualTo("pong");
+      JsonObject down = client.request(Addresses.SUBMIT, new JsonObject()
+        .put("source", new JsonObject().put("type", "file").put("path", "data/" + up + ".bin").put("node", "n1"))
+        .put("sink", new JsonObject().put("type", "eventbus").put("address", mine).put("node", "n0")));
+      String control = down.getJsonObject("body").getJsonObject("endpoints").getJsonObject("sink")
+        .getJsonObject("address").getString("address");
+      client.send(new JsonObject().put("type", "send").put("address", control)
+        .put("body", new JsonObject().put("op", "credit").put("n", 1000)));
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      while (true) {
+        JsonObject frame = client.read();
+        JsonObject body = frame.getJsonObject("body");
+        if (body == null || !mine.equals(frame.getString("address"))) {
+          continue;
+        }
+        if ("end".equals(body.getString("op"))) {
+          break;
+        }
+        got.writeBytes(java.util.Base64.getDecoder().decode(body.getString("data")));
+      }
+      assertThat(got.toByteArray()).isEqualTo(data);
+    }
+  }
+
+  @Test
   void failures_reach_a_bridge_client_with_the_spec_code_and_the_field() throws Exception {
     try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
       JsonObject unknownType = client.request(Addresses.SUBMIT, new JsonObject()
