@@ -46,8 +46,15 @@ public final class ElementErrors {
     if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
       return new XferException(ErrorCode.UNAVAILABLE, "cannot connect: " + detail);
     }
+    if (c instanceof io.vertx.core.file.FileSystemException) {
+      return new XferException(ErrorCode.NOT_FOUND, "cannot use a file: " + detail);
+    }
     if (c instanceof InterruptedException || c instanceof ClosedByInterruptException) {
       return new XferException(ErrorCode.INTERNAL, "cancelled: " + detail);
+    }
+    if (c instanceof java.net.SocketException || c instanceof java.nio.channels.ClosedChannelException
+      || "Connection was closed".equals(c.getMessage())) {
+      return new XferException(ErrorCode.UNAVAILABLE, "the connection failed: " + detail);
     }
     if (c instanceof EOFException) {
       return new XferException(ErrorCode.INTERNAL, "unexpected end of data: " + detail);
