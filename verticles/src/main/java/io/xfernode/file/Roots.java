@@ -54,6 +54,12 @@ public final class Roots {
     try {
       real = r.target.toRealPath();
     } catch (NoSuchFileException e) {
+      if (Files.isSymbolicLink(r.target)) {
+        Path pointsTo = r.target.resolveSibling(Files.readSymbolicLink(r.target)).normalize();
+        if (!pointsTo.startsWith(r.root) && !pointsTo.startsWith(r.realRoot)) {
+          throw XferException.forbidden(field, path + " is a symlink that points outside its root");
+        }
+      }
       throw XferException.notFound(field, "no such file or directory: " + path);
     }
     if (!real.startsWith(r.realRoot)) {

@@ -57,6 +57,8 @@ public final class Controller extends VerticleBase {
   private final List<Message<JsonObject>> cancelRequests = new ArrayList<>();
   /** Nodes that left: their elements are gone with them, and nobody waits for their answer. */
   private final java.util.Set<String> lostNodes = new java.util.HashSet<>();
+  /** The agents' answers to SETUP: once they are in, every element host exists and hears CANCEL. */
+  private final List<Future<?>> setupAcks = new ArrayList<>();
   private long setupTimer = -1;
   private long deadline = -1;
   private long lastStored;
@@ -114,8 +116,8 @@ public final class Controller extends VerticleBase {
     JsonObject setup = Msg.of(Msg.SETUP).put("transfer", spec.id()).put("controller", Addresses.controller(spec.id()))
       .put("controllerNode", status.toJson().getString("node")).put("plan", plan.toJson());
     for (String node : plan.nodes()) {
-      vertx.eventBus().request(Addresses.agent(node), setup, new DeliveryOptions().setSendTimeout(SETUP_TIMEOUT_MS))
-        .onFailure(t -> fail(unreachable(node, t)));
+      setupAcks.add(vertx.eventBus().request(Addresses.agent(node), setup, new DeliveryOptions().setSendTimeout(SETUP_TIMEOUT_MS))
+        .onFailure(t -> fail(unreachable(node, t))));
     }
   }
 
@@ -320,7 +322,9 @@ public final class Controller extends VerticleBase {
     ending = true;
     target = finalState;
     vertx.cancelTimer(setupTimer);
-    broadcast(Msg.of(Msg.CANCEL).put("reason", reason)).onComplete(ar -> finalState());
+    // an element still being deployed would miss the CANCEL and set up anyway: wait for every agent first
+    Future.join(new ArrayList<>(setupAcks)).onComplete(acks ->
+      broadcast(Msg.of(Msg.CANCEL).put("reason", reason)).onComplete(ar -> finalState()));
   }
 
   /** Sends {@code msg} to every element and waits for every answer (or the end timeout). */

@@ -201,9 +201,21 @@ public final class ElementHost extends VerticleBase {
     vertx.eventBus().send(controller, msg, new DeliveryOptions().setLocalOnly(false));
   }
 
+  /**
+   * Undeployed without CANCEL or COMMIT (Vert.x is closing): the element is cancelled and released here,
+   * so that it leaves nothing behind.
+   */
   @Override
   public Future<?> stop() {
     onStopped.run();
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> released = Future.succeededFuture();
+    if (!finished) {
+      finished = true;
+      XferException reason = new XferException(ErrorCode.UNAVAILABLE, "the node is stopping");
+      ctx.cancel(reason);
+      element.cancel(ctx, reason);
+      released = ctx.awaitThreads().eventually(this::release);
+    }
+    return released.eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister());
   }
 }

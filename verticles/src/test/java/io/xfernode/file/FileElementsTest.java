@@ -189,6 +189,21 @@ class FileElementsTest {
     assertThat(outside.resolve("stolen")).doesNotExist();
   }
 
+  @Test
+  void a_transfer_refused_at_setup_leaves_no_temporary_file_even_when_its_sink_sets_up_late() throws Exception {
+    // the source fails at once; the sink's host may still be deploying when the controller cancels
+    String dir = unique("refused");
+    Files.createDirectories(fx.path(dir));
+    for (int i = 0; i < 60; i++) {
+      JsonObject status = fx.run(new JsonObject().put("source", file("data/missing-" + i))
+        .put("sink", file("data/" + dir + "/out-" + i)));
+      assertThat(status.getString("state")).isEqualTo("FAILED");
+      try (var files = Files.list(fx.path(dir))) {
+        assertThat(files.map(p -> p.getFileName().toString())).as("after refused transfer %d", i).isEmpty();
+      }
+    }
+  }
+
   /** Launches a slow file copy (rateLimit) and returns once bytes are moving. */
   private EngineFixture.Launched slowCopy(String id, String src, String dst) throws Exception {
     CompletableFuture<Void> moving = new CompletableFuture<>();
