@@ -125,6 +125,23 @@ class UdpElementsTest {
   }
 
   @Test
+  void a_cancelled_udp_source_ends_at_once_and_gives_its_port_back() throws Exception {
+    Receiver rx = receive(new JsonObject().put("type", "udp").put("host", "127.0.0.1").put("idleTimeout", "PT60S"),
+      new JsonObject().put("type", "null"));
+    String id = rx.watch().id();
+    long started = System.nanoTime();
+    await(fx.engine().cancel(new JsonObject().put("id", id)));
+    assertThat(rx.watch().finalStatus().getString("state")).isEqualTo("CANCELLED");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("ms to cancel").isLessThan(2000);
+    DatagramSocket again = fx.vertx().createDatagramSocket();
+    try {
+      await(again.listen(rx.port(), rx.host()));
+    } finally {
+      await(again.close());
+    }
+  }
+
+  @Test
   void a_udp_sink_cuts_the_stream_into_datagrams_of_exactly_the_datagram_size() throws Exception {
     int size = 1000;
     // more than one input buffer, so that some datagrams span two of them

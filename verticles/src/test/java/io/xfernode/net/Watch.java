@@ -46,6 +46,10 @@ final class Watch {
     return w;
   }
 
+  String id() {
+    return id;
+  }
+
   /** Waits for the final state, then returns the status. */
   JsonObject finalStatus() throws Exception {
     Future<JsonObject> status = Future.fromCompletionStage(ended)
