@@ -28,6 +28,7 @@ final class HttpUpload extends Element {
   private HttpClientAgent client;
   private HttpClientRequest request;
   private boolean bodySent;
+  private boolean responded;
   private boolean responseEnded;
   private long timer = -1;
 
@@ -76,7 +77,7 @@ final class HttpUpload extends Element {
           return;
         }
         bodySent = true;
-        if (!responseEnded && options.timeout() != null) {
+        if (!responded && options.timeout() != null) {
           timer = ctx.vertx().setTimer(options.timeout().toMillis(), id -> {
             timer = -1;
             fail(new XferException(ErrorCode.TIMEOUT, ctx.name() + ".timeout: " + options.describe()
@@ -89,6 +90,7 @@ final class HttpUpload extends Element {
   }
 
   private void onResponse(HttpClientResponse resp) {
+    responded = true;
     cancelTimer();
     // a reset reaches the response too; without a handler Vert.x logs it as an error
     resp.exceptionHandler(t -> { });

@@ -84,6 +84,9 @@ class HttpElementsTest {
       // promises the whole body, sends a part, and hangs up
       req.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(LENGTH))
         .write(Buffer.buffer().appendBytes(body, 0, 100_000)).onComplete(ar -> req.connection().close());
+    } else if (path.startsWith("/silent/")) {
+      // reads whatever comes and never answers
+      req.handler(b -> { });
     } else if (path.startsWith("/fail/")) {
       req.response().setStatusCode(500).end("no");
     } else {
@@ -270,5 +273,25 @@ class HttpElementsTest {
       await(tls.close());
       cert.delete();
     }
+  }
+
+  @Test
+  void a_get_whose_answer_does_not_come_within_the_timeout_fails_with_504() throws Exception {
+    JsonObject status = fx.run(new JsonObject().put("source", http(base + "/silent/get").put("timeout", "PT0.3S"))
+      .put("sink", new JsonObject().put("type", "null")));
+    assertThat(status.getString("state")).isEqualTo("FAILED");
+    assertThat(status.getJsonObject("error").getInteger("code")).isEqualTo(504);
+    assertThat(status.getJsonObject("error").getString("message"))
+      .isEqualTo("source.timeout: GET " + base + "/silent/get did not answer within PT0.3S");
+  }
+
+  @Test
+  void an_upload_whose_answer_does_not_come_within_the_timeout_fails_with_504() throws Exception {
+    JsonObject status = fx.run(new JsonObject().put("source", random())
+      .put("sink", http(base + "/silent/put").put("timeout", 300)));
+    assertThat(status.getString("state")).isEqualTo("FAILED");
+    assertThat(status.getJsonObject("error").getInteger("code")).isEqualTo(504);
+    assertThat(status.getJsonObject("error").getString("message"))
+      .isEqualTo("sink.timeout: PUT " + base + "/silent/put did not answer within PT0.3S of the end of the body");
   }
 }
