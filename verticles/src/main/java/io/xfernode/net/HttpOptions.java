@@ -11,7 +11,6 @@ import io.xfernode.transport.TlsConfig;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -75,7 +74,8 @@ public record HttpOptions(String url, HttpMethod method, Map<String, String> hea
         + JsonFields.describe(text));
     }
     if (uri.getRawUserInfo() != null && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Authorization"))) {
-      String user = URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+      // getUserInfo decodes %XX; a '+' stays a '+', as in any URI part but a form's query
+      String user = uri.getUserInfo();
       headers.put(HttpHeaders.AUTHORIZATION.toString(),
         "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
     }

@@ -294,4 +294,17 @@ class HttpElementsTest {
     assertThat(status.getJsonObject("error").getString("message"))
       .isEqualTo("sink.timeout: PUT " + base + "/silent/put did not answer within PT0.3S of the end of the body");
   }
+
+  @Test
+  void credentials_in_the_url_become_a_basic_authorization_and_stay_out_of_the_plan_description() throws Exception {
+    String key = UUID.randomUUID().toString();
+    String url = "http://alice:s3cr%40t+@127.0.0.1:" + server.actualPort() + "/data/" + key;
+    JsonObject status = fx.run(new JsonObject().put("source", http(url))
+      .put("sink", new JsonObject().put("type", "null")));
+    assertThat(status.getString("state")).as(status.encodePrettily()).isEqualTo("DONE");
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:s3cr@t+".getBytes());
+    assertThat(gets.get(key).get(5, TimeUnit.SECONDS).get("Authorization")).isEqualTo(expected);
+    assertThat(status.getJsonObject("plan").getJsonArray("elements").getJsonObject(0).getString("describe"))
+      .isEqualTo("the body of GET " + base + "/data/" + key);
+  }
 }
