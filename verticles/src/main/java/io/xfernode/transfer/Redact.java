@@ -15,6 +15,9 @@ public final class Redact {
     JsonObject out = new JsonObject();
     for (Map.Entry<String, Object> e : json) {
       out.put(e.getKey(), secret(e.getKey()) && e.getValue() != null ? "***" : value(e.getValue()));
+      if (out.getValue(e.getKey()) instanceof String) {
+        out.put(e.getKey(), userInfo((String) out.getValue(e.getKey())));
+      }
     }
     return out;
   }
@@ -29,6 +32,11 @@ public final class Redact {
       return out;
     }
     return v;
+  }
+
+  /** {@code https://user:pw@host/x} becomes {@code https://***@host/x}. */
+  private static String userInfo(String s) {
+    return s.replaceAll("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]+@", "$1***@");
   }
 
   private static boolean secret(String key) {

@@ -134,6 +134,9 @@ public final class TlsConfig {
     if (options instanceof io.vertx.core.net.NetClientOptions) {
       ((io.vertx.core.net.NetClientOptions) options).setHostnameVerificationAlgorithm(verifyHost && !trustAll ? "HTTPS" : "");
     }
+    if (options instanceof io.vertx.core.http.HttpClientOptions) {
+      ((io.vertx.core.http.HttpClientOptions) options).setVerifyHost(verifyHost && !trustAll);
+    }
     return options;
   }
 
