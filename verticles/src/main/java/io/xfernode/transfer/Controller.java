@@ -250,6 +250,7 @@ public final class Controller extends VerticleBase {
     JsonObject in = null;
     JsonObject last = null;
     for (int i = 0; i < steps.size(); i++) {
+      status.result(steps.get(i).name(), results[i]);
       JsonObject c = results[i] == null ? null : results[i].getJsonObject("checksum");
       if (c == null) {
         continue;

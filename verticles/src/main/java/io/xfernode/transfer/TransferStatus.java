@@ -28,6 +28,7 @@ final class TransferStatus {
   private final JsonArray checksums = new JsonArray();
   private final JsonArray secondaryErrors = new JsonArray();
   private final JsonObject endpoints = new JsonObject();
+  private final JsonObject results = new JsonObject();
 
   TransferStatus(String id, String node, Plan plan) {
     this.id = id;
@@ -89,6 +90,13 @@ final class TransferStatus {
     return endpoints.copy();
   }
 
+  /** Records what an element reported when it was done (counts, checksums), under its name. */
+  void result(String element, JsonObject result) {
+    if (result != null && !result.isEmpty()) {
+      results.put(element, result.copy());
+    }
+  }
+
   void checksum(JsonObject c) {
     checksum = c;
   }
@@ -131,6 +139,9 @@ final class TransferStatus {
     }
     if (!endpoints.isEmpty()) {
       json.put("endpoints", endpoints.copy());
+    }
+    if (!results.isEmpty()) {
+      json.put("results", results.copy());
     }
     if (checksum != null) {
       json.put("checksum", checksum);
