@@ -38,7 +38,8 @@ class FileElementsTest {
 
   @BeforeAll
   void start() throws Exception {
-    fx = EngineFixture.start();
+    // small rings: a rate-limited copy keeps its source reading for seconds, so tests can act mid-read
+    fx = EngineFixture.start(io.xfernode.element.ElementRegistry.load(), List.of(), 256 * 1024);
     data = RandomBytes.bytes(99, LENGTH);
     Files.write(fx.path("in.bin"), data);
   }

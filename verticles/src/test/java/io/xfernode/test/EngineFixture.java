@@ -46,9 +46,15 @@ public final class EngineFixture implements AutoCloseable {
   }
 
   public static EngineFixture start(ElementRegistry registry, List<String> allow) throws Exception {
+    return start(registry, allow, 4L << 20);
+  }
+
+  /** @param maxBufferedBytes what each link holds: small rings keep a slow transfer's source reading */
+  public static EngineFixture start(ElementRegistry registry, List<String> allow, long maxBufferedBytes)
+    throws Exception {
     Path root = Files.createTempDirectory("xfer-engine");
     Vertx vertx = Vertx.vertx(TestVertx.options());
-    NodeEnv env = new NodeEnv(NODE, "127.0.0.1", Map.of("data", root), allow, 4L << 20, NodeEnv.DEFAULT_CHUNK);
+    NodeEnv env = new NodeEnv(NODE, "127.0.0.1", Map.of("data", root), allow, maxBufferedBytes, NodeEnv.DEFAULT_CHUNK);
     Engine engine = await(Engine.start(vertx, new Engine.Config(env, registry, GlueTable.standard(),
       ClusterView.single(NODE), 64, 60_000)));
     return new EngineFixture(vertx, engine, root);
