@@ -149,7 +149,11 @@ public final class Controller extends VerticleBase {
     switch (type) {
       case Msg.READY -> onReady(index, body);
       case Msg.PROGRESS -> onProgress(index, body.getLong("bytes", 0L));
-      case Msg.INFO -> events.info(steps.get(index).name(), body.getJsonObject("info", new JsonObject()));
+      case Msg.INFO -> {
+        JsonObject info = body.getJsonObject("info", new JsonObject());
+        status.info(steps.get(index).name(), info);
+        events.info(steps.get(index).name(), info);
+      }
       case Msg.DONE -> onDone(index, body);
       case Msg.ERROR -> fail(XferException.fromJson(body.getJsonObject("error", new JsonObject()))
         .withElement(steps.get(index).name()));

@@ -29,6 +29,7 @@ final class TransferStatus {
   private final JsonArray secondaryErrors = new JsonArray();
   private final JsonObject endpoints = new JsonObject();
   private final JsonObject results = new JsonObject();
+  private final JsonObject infos = new JsonObject();
 
   TransferStatus(String id, String node, Plan plan) {
     this.id = id;
@@ -90,6 +91,12 @@ final class TransferStatus {
     return endpoints.copy();
   }
 
+  /** Keeps the latest INFO of each element (e.g. its connection: {@code tcp 10.0.0.9:51234 -> 10.0.0.5:7300}). */
+  void info(String element, JsonObject info) {
+    JsonObject current = infos.getJsonObject(element, new JsonObject());
+    infos.put(element, current.mergeIn(info));
+  }
+
   /** Records what an element reported when it was done (counts, checksums), under its name. */
   void result(String element, JsonObject result) {
     if (result != null && !result.isEmpty()) {
@@ -142,6 +149,9 @@ final class TransferStatus {
     }
     if (!results.isEmpty()) {
       json.put("results", results.copy());
+    }
+    if (!infos.isEmpty()) {
+      json.put("info", infos.copy());
     }
     if (checksum != null) {
       json.put("checksum", checksum);

@@ -140,6 +140,8 @@ class TcpElementsTest {
     assertThat(status.getString("state")).isEqualTo("DONE");
     assertThat(status.getLong("bytes")).isEqualTo(LENGTH);
     assertThat(got.get(10, TimeUnit.SECONDS)).isEqualTo(sha);
+    assertThat(status.getJsonObject("info").getJsonObject("sink").getString("connection"))
+      .as("the connection, described in one line").matches("tcp /?127\\.0\\.0\\.1:\\d+ -> /?127\\.0\\.0\\.1:" + server.getLocalPort());
   }
 
   @Test
