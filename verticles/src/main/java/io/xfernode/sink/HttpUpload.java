@@ -2,16 +2,14 @@ package io.xfernode.sink;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
-import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.link.MappedWriteStream;
+import io.xfernode.net.HttpExchange;
 import io.xfernode.net.HttpFailures;
 import io.xfernode.net.HttpOptions;
 
@@ -20,26 +18,20 @@ import io.xfernode.net.HttpOptions;
  * into the request's body. It is done once the body is all sent and a 2xx response has been read to its
  * end. Anything else resets the request, so that the server never takes a cut body for a whole one.
  */
-final class HttpUpload extends Element {
+final class HttpUpload extends HttpExchange {
 
-  private final HttpOptions options;
   private final Promise<Void> done = Promise.promise();
-  private ElementContext ctx;
-  private HttpClientAgent client;
-  private HttpClientRequest request;
   private boolean bodySent;
   private boolean responded;
   private boolean responseEnded;
-  private long timer = -1;
 
   HttpUpload(HttpOptions options) {
-    this.options = options;
+    super(options);
   }
 
   @Override
   public Future<Void> setup(ElementContext ctx) {
-    this.ctx = ctx;
-    client = ctx.vertx().createHttpClient(options.clientOptions());
+    open(ctx);
     return client.request(options.requestOptions())
       .recover(t -> Future.failedFuture(HttpFailures.transport(ctx.name(), options.describe(), t)))
       .map(req -> {
@@ -129,24 +121,5 @@ final class HttpUpload extends Element {
     cancelTimer();
     done.tryFail(reason);
     reset();
-  }
-
-  private void reset() {
-    if (request != null) {
-      request.reset();
-    }
-  }
-
-  private void cancelTimer() {
-    if (timer >= 0) {
-      ctx.vertx().cancelTimer(timer);
-      timer = -1;
-    }
-  }
-
-  @Override
-  public Future<Void> release(ElementContext ctx) {
-    cancelTimer();
-    return client == null ? Future.succeededFuture() : client.close();
   }
 }

@@ -2,16 +2,14 @@ package io.xfernode.source;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
-import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.link.MappedWriteStream;
+import io.xfernode.net.HttpExchange;
 import io.xfernode.net.HttpFailures;
 import io.xfernode.net.HttpOptions;
 import org.slf4j.Logger;
@@ -22,27 +20,21 @@ import org.slf4j.LoggerFactory;
  * keeps paused; at start it pipes the body into the output. Its client is its own, closed at release,
  * which closes the connection whatever state it is in.
  */
-final class HttpGet extends Element {
+final class HttpGet extends HttpExchange {
 
   private static final Logger log = LoggerFactory.getLogger(HttpGet.class);
 
-  private final HttpOptions options;
   private final Promise<Void> head = Promise.promise();
-  private ElementContext ctx;
-  private HttpClientAgent client;
-  private HttpClientRequest request;
   private HttpClientResponse response;
-  private long timer = -1;
   private Throwable broken;
 
   HttpGet(HttpOptions options) {
-    this.options = options;
+    super(options);
   }
 
   @Override
   public Future<Void> setup(ElementContext ctx) {
-    this.ctx = ctx;
-    client = ctx.vertx().createHttpClient(options.clientOptions());
+    open(ctx);
     if (options.timeout() != null) {
       timer = ctx.vertx().setTimer(options.timeout().toMillis(), id -> {
         timer = -1;
@@ -130,25 +122,11 @@ final class HttpGet extends Element {
     reset();
   }
 
-  private void reset() {
+  @Override
+  protected void reset() {
     if (response != null) {
       response.exceptionHandler(t -> { });
     }
-    if (request != null) {
-      request.reset();
-    }
-  }
-
-  private void cancelTimer() {
-    if (timer >= 0) {
-      ctx.vertx().cancelTimer(timer);
-      timer = -1;
-    }
-  }
-
-  @Override
-  public Future<Void> release(ElementContext ctx) {
-    cancelTimer();
-    return client == null ? Future.succeededFuture() : client.close();
+    super.reset();
   }
 }
