@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.xfernode.api.Addresses;
@@ -49,11 +48,8 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
       throw XferException.badRequest(f.field("address"), "must be xfer.client. followed by 1 to 128 letters, digits, "
         + "'.', '_' or '-' (the bridges let clients receive there)");
     }
-    Duration idle = f.duration("idleTimeout", Duration.ofSeconds(60));
-    if (idle.isZero()) {
-      throw XferException.badRequest(f.field("idleTimeout"), "must be positive");
-    }
-    return new Options(address, f.integer("chunkSize", EventBusSource.DEFAULT_CHUNK, 1, 1 << 20), idle);
+    return new Options(address, f.integer("chunkSize", EventBusSource.DEFAULT_CHUNK, 1, 1 << 20),
+      BusEndpoint.idleTimeout(f));
   }
 
   @Override
@@ -75,14 +71,13 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
     private final Options o;
     private final Promise<Void> done = Promise.promise();
     private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
-    private MessageConsumer<Object> consumer;
+    private BusEndpoint endpoint;
     private ElementContext ctx;
     private ReadStream<Buffer> in;
     private long credits;
     private long seq;
     private long bytes;
     private boolean inputEnded;
-    private long idleTimer = -1;
 
     Sender(Options o) {
       this.o = o;
@@ -91,10 +86,12 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
     @Override
     public Future<Void> setup(ElementContext ctx) {
       this.ctx = ctx;
-      String control = DataAddress.create();
-      consumer = ctx.vertx().eventBus().consumer(control, this::onCredit);
-      return consumer.completion().onSuccess(v -> ctx.publish("address", new JsonObject().put("address", control)
-        .put("to", o.address()).put("chunkSize", o.chunkSize())));
+      endpoint = new BusEndpoint(ctx, o.idleTimeout(), "the client granted no credit", done::tryFail);
+      return endpoint.open(this::onCredit).map(control -> {
+        ctx.publish("address", new JsonObject().put("address", control).put("to", o.address())
+          .put("chunkSize", o.chunkSize()));
+        return null;
+      });
     }
 
     private void onCredit(Message<Object> msg) {
@@ -128,7 +125,7 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
         }
         pump();
       });
-      armIdle();
+      endpoint.touch();
       pump();
       return done.future();
     }
@@ -145,11 +142,11 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
         ctx.vertx().eventBus().send(o.address(), new JsonObject().put("op", "data").put("seq", seq++)
           .put("data", Base64.getEncoder().encodeToString(chunk.getBytes())));
         ctx.progress(chunk.length());
-        armIdle();
+        endpoint.touch();
       }
       if (pending.isEmpty()) {
         if (inputEnded) {
-          ctx.vertx().cancelTimer(idleTimer);
+          endpoint.stopTimer();
           ctx.vertx().eventBus().send(o.address(), new JsonObject().put("op", "end").put("bytes", bytes));
           done.tryComplete();
         } else if (credits > 0) {
@@ -158,11 +155,6 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
       }
     }
 
-    private void armIdle() {
-      ctx.vertx().cancelTimer(idleTimer);
-      idleTimer = ctx.vertx().setTimer(o.idleTimeout().toMillis(), t -> done.tryFail(new XferException(
-        ErrorCode.TIMEOUT, ctx.name() + ".idleTimeout: the client granted no credit within " + o.idleTimeout())));
-    }
 
     @Override
     public void cancel(ElementContext ctx, Throwable reason) {
@@ -175,8 +167,7 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
 
     @Override
     public Future<Void> release(ElementContext ctx) {
-      ctx.vertx().cancelTimer(idleTimer);
-      return consumer == null ? Future.succeededFuture() : consumer.unregister();
+      return endpoint == null ? Future.succeededFuture() : endpoint.close();
     }
   }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 import io.xfernode.api.ErrorCode;
@@ -50,11 +49,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
 
   @Override
   public Options parse(JsonFields f) {
-    Duration idle = f.duration("idleTimeout", Duration.ofSeconds(60));
-    if (idle.isZero()) {
-      throw XferException.badRequest(f.field("idleTimeout"), "must be positive");
-    }
-    return new Options(f.integer("chunkSize", DEFAULT_CHUNK, 1, 1 << 20), idle);
+    return new Options(f.integer("chunkSize", DEFAULT_CHUNK, 1, 1 << 20), BusEndpoint.idleTimeout(f));
   }
 
   @Override
@@ -76,14 +71,13 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
     private final Options o;
     private final Promise<Void> done = Promise.promise();
     private final ArrayDeque<Message<Object>> heldReplies = new ArrayDeque<>();
-    private MessageConsumer<Object> consumer;
+    private BusEndpoint endpoint;
     private WriteStream<Buffer> out;
     private ElementContext ctx;
     private long nextSeq;
     private int outstanding;
     private boolean opened;
     private long bytes;
-    private long idleTimer = -1;
 
     Receiver(Options o) {
       this.o = o;
@@ -92,18 +86,12 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
     @Override
     public Future<Void> setup(ElementContext ctx) {
       this.ctx = ctx;
-      String address = DataAddress.create();
-      consumer = ctx.vertx().eventBus().consumer(address, this::onMessage);
-      return consumer.completion().onSuccess(v -> {
+      endpoint = new BusEndpoint(ctx, o.idleTimeout(), "no chunk from the client", done::tryFail);
+      return endpoint.open(this::onMessage).map(address -> {
         ctx.publish("address", new JsonObject().put("address", address).put("chunkSize", o.chunkSize()));
-        armIdle();
+        endpoint.touch();
+        return null;
       });
-    }
-
-    private void armIdle() {
-      ctx.vertx().cancelTimer(idleTimer);
-      idleTimer = ctx.vertx().setTimer(o.idleTimeout().toMillis(), t -> done.tryFail(new XferException(
-        ErrorCode.TIMEOUT, ctx.name() + ".idleTimeout: no chunk from the client within " + o.idleTimeout())));
     }
 
     private void onMessage(Message<Object> msg) {
@@ -111,7 +99,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
         msg.fail(ErrorCode.CONFLICT, "the transfer has ended");
         return;
       }
-      armIdle();
+      endpoint.touch();
       JsonObject body = msg.body() instanceof JsonObject ? (JsonObject) msg.body() : null;
       String op = body == null ? null : body.getString("op");
       try {
@@ -176,7 +164,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
 
     private void end(Message<Object> msg) {
       output().end();
-      ctx.vertx().cancelTimer(idleTimer);
+      endpoint.stopTimer();
       msg.reply(new JsonObject().put("bytes", bytes));
       done.tryComplete();
     }
@@ -202,8 +190,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
 
     @Override
     public Future<Void> release(ElementContext ctx) {
-      ctx.vertx().cancelTimer(idleTimer);
-      return consumer == null ? Future.succeededFuture() : consumer.unregister();
+      return endpoint == null ? Future.succeededFuture() : endpoint.close();
     }
   }
 }

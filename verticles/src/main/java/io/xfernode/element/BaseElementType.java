@@ -10,9 +10,13 @@ public abstract class BaseElementType<O> implements ElementType<O> {
   private final Set<String> optionKeys;
 
   protected BaseElementType(String type, Role role, String... optionKeys) {
+    this(type, role, Set.of(optionKeys));
+  }
+
+  protected BaseElementType(String type, Role role, Set<String> optionKeys) {
     this.type = type;
     this.role = role;
-    this.optionKeys = Set.of(optionKeys);
+    this.optionKeys = Set.copyOf(optionKeys);
   }
 
   @Override

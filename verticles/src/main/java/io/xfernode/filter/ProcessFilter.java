@@ -3,7 +3,6 @@ package io.xfernode.filter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
-import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.BaseElementType;
@@ -68,22 +67,11 @@ public final class ProcessFilter extends BaseElementType<List<String>> {
 
     @Override
     public Future<Void> setup(ElementContext ctx) {
-      try {
-        ChildProcess.checkAllowed(command, ctx.env(), ctx.name() + ".command");
-      } catch (XferException e) {
-        return Future.failedFuture(e);
-      }
       this.ctx = ctx;
       chunk = ctx.env().chunkSize();
       in = ctx.inputPuller();
-      return super.setup(ctx).compose(v -> ctx.blocking("start", () -> {
-        process = ChildProcess.start(command, ctx.name(), true);
-        if (ctx.cancelled()) {
-          // cancelled while it started: cancel() saw no process to kill
-          process.destroy();
-        }
-        return null;
-      })).mapEmpty();
+      return super.setup(ctx).compose(v -> ChildProcess.launch(ctx, command, true))
+        .onSuccess(p -> process = p).mapEmpty();
     }
 
     @Override

@@ -88,6 +88,27 @@ public final class ChildProcess {
   }
 
   /**
+   * What a process element does at setup: checks the allow-list, then starts {@code command} on a thread of
+   * the element's own. A process started while the element was being cancelled is killed at once, as
+   * cancel saw nothing to kill.
+   */
+  public static Future<ChildProcess> launch(io.xfernode.element.ElementContext ctx, List<String> command,
+                                            boolean keepStdin) {
+    try {
+      checkAllowed(command, ctx.env(), ctx.name() + ".command");
+    } catch (XferException e) {
+      return Future.failedFuture(e);
+    }
+    return ctx.blocking("start", () -> {
+      ChildProcess process = start(command, ctx.name(), keepStdin);
+      if (ctx.cancelled()) {
+        process.destroy();
+      }
+      return process;
+    });
+  }
+
+  /**
    * Starts {@code command}; blocking, so only on a thread of one's own.
    *
    * @param name       the element's name, for messages

@@ -2,14 +2,13 @@ package io.xfernode.sink;
 
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.net.HttpOptions;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code http} sink: uploads the stream as the body of a PUT (the default) or a POST to {@code url}.
@@ -26,21 +25,10 @@ import java.util.Set;
  * {@code timeout} bounds connecting, and the wait for the response once the body is sent. A cancelled or
  * failed transfer resets the request, so the server sees an aborted upload, never a complete one.
  */
-public final class HttpSink implements ElementType<HttpOptions> {
+public final class HttpSink extends BaseElementType<HttpOptions> {
 
-  @Override
-  public String type() {
-    return "http";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SINK;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return HttpOptions.SINK_KEYS;
+  public HttpSink() {
+    super("http", Role.SINK, HttpOptions.SINK_KEYS);
   }
 
   @Override

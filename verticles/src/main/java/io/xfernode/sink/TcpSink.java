@@ -18,9 +18,8 @@ import java.util.List;
  */
 public final class TcpSink extends TcpElementType {
 
-  @Override
-  public Role role() {
-    return Role.SINK;
+  public TcpSink() {
+    super(Role.SINK);
   }
 
   @Override

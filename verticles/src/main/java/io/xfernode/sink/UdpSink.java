@@ -3,13 +3,12 @@ package io.xfernode.sink;
 import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code udp} sink: sends the stream as datagrams to {@code host}:{@code port}.
@@ -26,7 +25,11 @@ import java.util.Set;
  * </ul>
  * A few datagrams at most are in flight at once: the next ones are sent as earlier sends complete.
  */
-public final class UdpSink implements ElementType<UdpSink.Options> {
+public final class UdpSink extends BaseElementType<UdpSink.Options> {
+
+  public UdpSink() {
+    super("udp", Role.SINK, "host", "port", "datagramSize", "rate");
+  }
 
   public static final int DEFAULT_DATAGRAM_SIZE = 1472;
   /** The largest UDP payload over IPv4: 65535 - 20 (IP header) - 8 (UDP header). */
@@ -39,21 +42,6 @@ public final class UdpSink implements ElementType<UdpSink.Options> {
    * @param rate         bytes per second, or 0 for no pacing
    */
   public record Options(String host, int port, int datagramSize, long rate) {
-  }
-
-  @Override
-  public String type() {
-    return "udp";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SINK;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("host", "port", "datagramSize", "rate");
   }
 
   @Override

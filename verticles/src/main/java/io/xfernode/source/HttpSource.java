@@ -2,14 +2,13 @@ package io.xfernode.source;
 
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.net.HttpOptions;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code http} source: the body of a GET on {@code url} (http or https), following up to
@@ -25,21 +24,10 @@ import java.util.Set;
  * with backpressure into the output. An answer that is not 2xx fails the transfer with its status in the
  * message: 404 → 404, 5xx → 503, other statuses → 400 (see {@link io.xfernode.net.HttpFailures}).
  */
-public final class HttpSource implements ElementType<HttpOptions> {
+public final class HttpSource extends BaseElementType<HttpOptions> {
 
-  @Override
-  public String type() {
-    return "http";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return HttpOptions.SOURCE_KEYS;
+  public HttpSource() {
+    super("http", Role.SOURCE, HttpOptions.SOURCE_KEYS);
   }
 
   @Override

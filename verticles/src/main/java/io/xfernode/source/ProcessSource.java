@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.xfernode.api.JsonFields;
-import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.BaseElementType;
@@ -58,20 +57,8 @@ public final class ProcessSource extends BaseElementType<List<String>> {
 
     @Override
     public Future<Void> setup(ElementContext ctx) {
-      try {
-        ChildProcess.checkAllowed(command, ctx.env(), ctx.name() + ".command");
-      } catch (XferException e) {
-        return Future.failedFuture(e);
-      }
       ctx.offerPuller(() -> pull(ctx));
-      return ctx.blocking("start", () -> {
-        process = ChildProcess.start(command, ctx.name(), false);
-        if (ctx.cancelled()) {
-          // cancelled while it started: cancel() saw no process to kill
-          process.destroy();
-        }
-        return null;
-      }).mapEmpty();
+      return ChildProcess.launch(ctx, command, false).onSuccess(p -> process = p).mapEmpty();
     }
 
     private Buffer pull(ElementContext ctx) throws Exception {

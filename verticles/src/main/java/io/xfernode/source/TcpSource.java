@@ -19,9 +19,8 @@ import java.util.List;
  */
 public final class TcpSource extends TcpElementType {
 
-  @Override
-  public Role role() {
-    return Role.SOURCE;
+  public TcpSource() {
+    super(Role.SOURCE);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.xfernode.source;
 import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Element;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
 import io.xfernode.element.MechPair;
 import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
@@ -11,7 +11,6 @@ import io.xfernode.sink.UdpSink;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code udp} source: the payloads of the datagrams that arrive on a UDP port, one buffer per datagram, in
@@ -35,7 +34,11 @@ import java.util.Set;
  * UDP has no backpressure: a datagram that arrives while the output is full is dropped and counted. The
  * result carries {@code {"datagrams", "dropped"}}, and an INFO reports them at the end.
  */
-public final class UdpSource implements ElementType<UdpSource.Options> {
+public final class UdpSource extends BaseElementType<UdpSource.Options> {
+
+  public UdpSource() {
+    super("udp", Role.SOURCE, "host", "port", "idleTimeout", "length", "receiveBuffer");
+  }
 
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_RECEIVE_BUFFER = 256 * 1024;
@@ -51,21 +54,6 @@ public final class UdpSource implements ElementType<UdpSource.Options> {
    * @param receiveBuffer the socket's receive buffer in bytes
    */
   public record Options(String host, int port, Duration idleTimeout, long length, int receiveBuffer) {
-  }
-
-  @Override
-  public String type() {
-    return "udp";
-  }
-
-  @Override
-  public Role role() {
-    return Role.SOURCE;
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return Set.of("host", "port", "idleTimeout", "length", "receiveBuffer");
   }
 
   @Override

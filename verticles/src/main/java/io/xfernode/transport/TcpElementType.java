@@ -4,13 +4,14 @@ import io.vertx.core.Future;
 import io.xfernode.api.JsonFields;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
-import io.xfernode.element.ElementType;
+import io.xfernode.element.BaseElementType;
+import io.xfernode.element.Role;
 
 import java.util.HashSet;
 import java.util.Set;
 
 /** What the {@code tcp} source and sink share: their name, their options and how they parse them. */
-public abstract class TcpElementType implements ElementType<TcpPeer.Options> {
+public abstract class TcpElementType extends BaseElementType<TcpPeer.Options> {
 
   private static final Set<String> KEYS = keys();
 
@@ -20,14 +21,8 @@ public abstract class TcpElementType implements ElementType<TcpPeer.Options> {
     return Set.copyOf(keys);
   }
 
-  @Override
-  public String type() {
-    return "tcp";
-  }
-
-  @Override
-  public Set<String> optionKeys() {
-    return KEYS;
+  protected TcpElementType(Role role) {
+    super("tcp", role, KEYS);
   }
 
   @Override
