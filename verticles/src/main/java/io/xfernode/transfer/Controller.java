@@ -37,7 +37,7 @@ public final class Controller extends VerticleBase {
 
   private final TransferSpec spec;
   private final Plan plan;
-  private final StatusStore store;
+  private final StatusStore.Writer writer;
   private final Promise<JsonObject> submitted;
   private final Consumer<Controller> onFinished;
   private final TransferStatus status;
@@ -70,7 +70,7 @@ public final class Controller extends VerticleBase {
                     Consumer<Controller> onFinished) {
     this.spec = spec;
     this.plan = plan;
-    this.store = store;
+    this.writer = store.writer(spec.id());
     this.submitted = submitted;
     this.onFinished = onFinished;
     this.status = new TransferStatus(spec.id(), node, plan);
@@ -357,7 +357,7 @@ public final class Controller extends VerticleBase {
     vertx.cancelTimer(deadline);
     status.state(target);
     JsonObject json = status.toJson();
-    store.putFinal(spec.id(), json).onComplete(ar -> {
+    writer.putFinal(json).onComplete(ar -> {
       if (ar.failed()) {
         log.warn("transfer {}: cannot store its final status: {}", spec.id(), ar.cause().getMessage());
       }
@@ -388,7 +388,7 @@ public final class Controller extends VerticleBase {
     status.state(s);
     events.state(s);
     if (!s.isFinal()) {
-      store.put(spec.id(), status.toJson());
+      writer.put(status.toJson());
       lastStored = System.currentTimeMillis();
     }
   }
@@ -397,7 +397,7 @@ public final class Controller extends VerticleBase {
     long now = System.currentTimeMillis();
     if (now - lastStored >= Events.PROGRESS_INTERVAL_MS) {
       lastStored = now;
-      store.put(spec.id(), status.toJson());
+      writer.put(status.toJson());
     }
   }
 

@@ -20,7 +20,7 @@ public final class StatusStore {
   private final AsyncMap<String, JsonObject> map;
   private final long finishedTtlMs;
 
-  private StatusStore(AsyncMap<String, JsonObject> map, long finishedTtlMs) {
+  StatusStore(AsyncMap<String, JsonObject> map, long finishedTtlMs) {
     this.map = map;
     this.finishedTtlMs = finishedTtlMs;
   }
@@ -42,11 +42,58 @@ public final class StatusStore {
     return map.put(id, status, finishedTtlMs);
   }
 
+  /** A writer that keeps one transfer's writes in order; see {@link Writer}. */
+  public Writer writer(String id) {
+    return new Writer(id);
+  }
+
   public Future<JsonObject> get(String id) {
     return map.get(id);
   }
 
   public Future<List<JsonObject>> all() {
     return map.values().map(ArrayList::new);
+  }
+
+  /**
+   * One transfer's status writes, one at a time and in order. Two writes in flight for the same key
+   * may land in either order: when a member dies, a write it owned is retried and may land after a
+   * later one, so a final status could be overwritten by an older running one. A writer therefore
+   * waits for each write before the next, and replaces a queued running status with a newer one.
+   * Not thread-safe: use it from the transfer's own context.
+   */
+  public final class Writer {
+
+    private final String id;
+    private Future<Void> last = Future.succeededFuture();
+    private JsonObject queued;
+
+    private Writer(String id) {
+      this.id = id;
+    }
+
+    /** Writes a running status, after the writes before it; a newer one replaces it while it waits. */
+    public void put(JsonObject status) {
+      boolean waiting = queued != null;
+      queued = status;
+      if (!waiting) {
+        last = last.transform(ar -> {
+          JsonObject next = queued;
+          queued = null;
+          return next == null ? Future.succeededFuture() : map.put(id, next);
+        });
+      }
+    }
+
+    /**
+     * Writes the final status after every earlier write, dropping a running one still queued. A
+     * failed attempt (a member leaving can fail a write in flight) is tried once more.
+     */
+    public Future<Void> putFinal(JsonObject status) {
+      queued = null;
+      last = last.transform(ar -> map.put(id, status, finishedTtlMs)
+        .recover(t -> map.put(id, status, finishedTtlMs)));
+      return last;
+    }
   }
 }
