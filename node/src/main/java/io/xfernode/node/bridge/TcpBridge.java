@@ -18,9 +18,12 @@ import java.lang.reflect.Field;
 
 /**
  * The stock Vert.x TCP event-bus bridge, limited to the public addresses (SPEC 2.1) in both directions.
- * Every connection also gets a frame-size guard, and the bound port is read back so that port 0 works.
+ * Every connection also gets a {@link FrameGuard}, and the bound port is read back so that port 0 works.
  */
 public final class TcpBridge implements Listener {
+
+  /** The name Vert.x gives its handler in a connection's pipeline. */
+  private static final String VERTX_HANDLER = "handler";
 
   private final TcpEventBusBridge bridge;
   private final NetServer server;
@@ -56,8 +59,9 @@ public final class TcpBridge implements Listener {
     NetServer server = serverOf(bridge);
     Handler<NetSocket> stock = server.connectHandler();
     server.connectHandler(socket -> {
+      // after TLS (when there is TLS), before Vert.x's own handler
       ((NetSocketInternal) socket).channelHandlerContext().pipeline()
-        .addFirst("xfer-frame-limit", new FrameLimitHandler(maxFrameBytes));
+        .addBefore(VERTX_HANDLER, "xfer-frame-guard", new FrameGuard(maxFrameBytes));
       stock.handle(socket);
     });
     return new TcpBridge(bridge, server);

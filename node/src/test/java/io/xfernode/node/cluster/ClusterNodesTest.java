@@ -14,7 +14,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static io.xfernode.node.TestCluster.await;
@@ -115,6 +118,37 @@ class ClusterNodesTest {
 
   @Test
   @Order(6)
+  void the_bridge_answers_a_malformed_frame_with_an_error_naming_the_field() throws Exception {
+    Map<String, String> refused = new LinkedHashMap<>();
+    refused.put("{not json", "frame: malformed JSON: Unexpected character ('n' (code 110))");
+    refused.put("[1,2]", "frame: must be a JSON object");
+    refused.put("{\"type\":\"send\",\"address\":\"xfer.nodes\"} {}", "frame: text after the JSON object");
+    refused.put("{\"type\":5,\"address\":\"xfer.nodes\"}", "type: must be a string");
+    refused.put("{\"type\":\"shout\",\"address\":\"xfer.nodes\"}", "type: unknown frame type 'shout'");
+    refused.put("{\"address\":\"xfer.nodes\"}", "type: missing");
+    refused.put("{\"type\":\"send\",\"address\":[\"xfer.nodes\"]}", "address: must be a string");
+    refused.put("{\"type\":\"send\",\"address\":\"xfer.nodes\",\"replyAddress\":7}",
+      "replyAddress: must be a string");
+    refused.put("{\"type\":\"send\",\"address\":\"xfer.nodes\",\"headers\":\"x\"}",
+      "headers: must be an object of strings");
+    refused.put("{\"type\":\"send\",\"address\":\"xfer.nodes\",\"headers\":{\"a\":{}}}",
+      "headers.a: must be a string");
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+      for (Map.Entry<String, String> bad : refused.entrySet()) {
+        client.writeRaw(bad.getKey().getBytes(StandardCharsets.UTF_8));
+        JsonObject err = client.read();
+        assertThat(err.getString("type")).as("answer to %s", bad.getKey()).isEqualTo("err");
+        assertThat(err.getInteger("failureCode")).as("code for %s", bad.getKey()).isEqualTo(400);
+        assertThat(err.getString("message")).as("message for %s", bad.getKey()).startsWith(bad.getValue());
+      }
+      // the same connection still serves well-formed requests, a large body included
+      JsonObject big = new JsonObject().put("padding", "x".repeat(200_000));
+      assertThat(client.request(Addresses.NODES, big).getString("type")).isEqualTo("message");
+    }
+  }
+
+  @Test
+  @Order(7)
   void a_stopped_node_disappears_from_the_list() throws Exception {
     cluster.stop(1);
     assertThat(nodeIds(0)).as("nodes seen from n0 after n1 stopped").containsExactly("n0");
