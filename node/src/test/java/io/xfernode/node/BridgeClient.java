@@ -2,6 +2,7 @@ package io.xfernode.node;
 
 import io.vertx.core.json.JsonObject;
 
+import javax.net.SocketFactory;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -21,7 +22,12 @@ public final class BridgeClient implements AutoCloseable {
   private final DataOutputStream out;
 
   public BridgeClient(int port) throws IOException {
-    socket = new Socket();
+    this(SocketFactory.getDefault(), port);
+  }
+
+  /** A client whose socket comes from {@code factory}, e.g. an {@code SSLSocketFactory}. */
+  public BridgeClient(SocketFactory factory, int port) throws IOException {
+    socket = factory.createSocket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(20_000);
     in = new DataInputStream(socket.getInputStream());
