@@ -15,9 +15,11 @@ import io.xfernode.node.config.NodeConfig;
 import io.xfernode.node.config.NodeConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,6 +35,9 @@ import java.util.concurrent.TimeUnit;
   exitCodeListHeading = "%nExit codes:%n",
   exitCodeList = {"0:stopped cleanly", "1:failed to start", "2:bad configuration or flags"})
 public final class NodeCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   /** Returned when the node is up and the process must keep running. */
   static final int RUNNING = Integer.MIN_VALUE;
@@ -73,11 +78,14 @@ public final class NodeCommand implements Callable<Integer> {
     if (verbose) {
       Logging.verbose();
     }
-    PrintStream err = System.err;
+    PrintWriter err = spec.commandLine().getErr();
     NodeConfig config;
     Config hazelcast;
     try {
       config = loadConfig();
+      LocalAddress.check("host", config.host());
+      LocalAddress.check("bridge.host", config.bridge().host());
+      LocalAddress.check("http.host", config.http().host());
       hazelcast = HazelcastConfigs.load(clusterConfig, "--cluster-config");
     } catch (ConfigException | XferException e) {
       err.println("xfernode: config error: " + e.getMessage());
@@ -104,9 +112,10 @@ public final class NodeCommand implements Callable<Integer> {
   }
 
   private NodeConfig loadConfig() {
+    JsonObject flags = flags();
     Vertx scratch = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
-      return await(NodeConfigLoader.load(scratch, new ConfigLayers(conf, System.getenv(), properties(), flags())), 30);
+      return await(NodeConfigLoader.load(scratch, new ConfigLayers(conf, System.getenv(), properties(), flags)), 30);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException) {
         throw (RuntimeException) e.getCause();

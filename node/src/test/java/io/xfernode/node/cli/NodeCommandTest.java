@@ -32,6 +32,25 @@ class NodeCommandTest {
   }
 
   @Test
+  void a_root_flag_without_a_name_is_refused_naming_the_flag() {
+    assertThat(run("--root", "/srv/in")).isEqualTo(
+      "xfernode: config error: --root: must be NAME=PATH, got \"/srv/in\"" + System.lineSeparator());
+  }
+
+  @Test
+  void a_host_that_does_not_resolve_is_refused_before_anything_starts() {
+    assertThat(run("--host", "no-such-host.invalid")).isEqualTo(
+      "xfernode: config error: host: cannot resolve \"no-such-host.invalid\"" + System.lineSeparator());
+  }
+
+  @Test
+  void a_host_that_is_not_this_machines_is_refused_before_anything_starts() {
+    // TEST-NET-1 (RFC 5737): never assigned to a real interface
+    assertThat(run("--host", "192.0.2.1")).isEqualTo("xfernode: config error: host: 192.0.2.1 is not an address "
+      + "of this machine, so nothing can listen on it" + System.lineSeparator());
+  }
+
+  @Test
   void flags_become_the_top_config_layer() {
     NodeCommand cmd = new NodeCommand();
     new CommandLine(cmd).parseArgs("--node-id", "a1", "--host", "10.0.0.5", "--root", "in=/srv/in",
