@@ -2,13 +2,19 @@ package io.xfernode.node.control;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -59,27 +65,55 @@ public final class Requests {
       return (JsonObject) body;
     }
     if (body instanceof String) {
-      try {
-        return new JsonObject((String) body);
-      } catch (DecodeException e) {
-        throw XferException.badRequest("request", "malformed JSON: " + firstLine(e.getMessage()));
-      }
+      return parseObject((String) body);
     }
-    if (body instanceof io.vertx.core.buffer.Buffer) {
-      try {
-        return new JsonObject((io.vertx.core.buffer.Buffer) body);
-      } catch (DecodeException e) {
-        throw XferException.badRequest("request", "malformed JSON: " + firstLine(e.getMessage()));
-      }
+    if (body instanceof Buffer) {
+      return parseObject(((Buffer) body).toString(StandardCharsets.UTF_8));
     }
-    throw XferException.badRequest("request", "must be a JSON object, got " + body.getClass().getSimpleName());
+    throw XferException.badRequest("request", "must be a JSON object, got " + kind(body));
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "cannot parse";
+  /** Parses a request's text, which must be one JSON object; a 400 naming {@code request} otherwise. */
+  public static JsonObject parseObject(String text) {
+    Object value;
+    try {
+      value = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw XferException.badRequest("request", "malformed JSON: " + describe(e));
     }
-    s = s.replaceAll("\\s+", " ");
-    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    if (value instanceof JsonObject) {
+      return (JsonObject) value;
+    }
+    throw XferException.badRequest("request", "must be a JSON object, got " + kind(value));
+  }
+
+  private static String describe(DecodeException e) {
+    if (e.getCause() instanceof JsonProcessingException) {
+      JsonProcessingException cause = (JsonProcessingException) e.getCause();
+      String what = cause.getOriginalMessage().lines().findFirst().orElse("cannot parse");
+      JsonLocation at = cause.getLocation();
+      return at == null ? what : what + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+    String msg = e.getMessage() == null ? "cannot parse" : e.getMessage().replaceAll("\\s+", " ");
+    return msg.length() > 200 ? msg.substring(0, 200) + "…" : msg;
+  }
+
+  private static String kind(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof JsonArray) {
+      return "an array";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    return value.getClass().getSimpleName();
   }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -17,6 +16,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.node.control.Requests;
 import io.xfernode.node.net.Listener;
 import io.xfernode.transport.TlsConfig;
 import org.slf4j.Logger;
@@ -84,11 +84,7 @@ public final class HttpApi implements Listener {
     if (text == null || text.isBlank()) {
       throw XferException.badRequest("request", "a JSON object is required");
     }
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw XferException.badRequest("request", "malformed JSON: " + oneLine(e.getMessage()));
-    }
+    return Requests.parseObject(text);
   }
 
   private static JsonObject query(RoutingContext ctx) {
@@ -137,10 +133,6 @@ public final class HttpApi implements Listener {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", status).put("message", message).encode());
     }
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "cannot parse" : s.replaceAll("\\s+", " ");
   }
 
   @Override

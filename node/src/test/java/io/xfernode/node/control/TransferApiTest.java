@@ -201,10 +201,16 @@ class TransferApiTest {
     assertThatThrownBy(() -> await(cluster.node(0).vertx().eventBus().request(Addresses.SUBMIT, "{\"source\": ")))
       .isInstanceOfSatisfying(ReplyException.class, e -> {
         assertThat(e.failureCode()).isEqualTo(400);
-        assertThat(e.getMessage()).startsWith("request: malformed JSON");
+        assertThat(e.getMessage()).startsWith("request: malformed JSON: ").endsWith(" at line 1, column 12");
       });
     assertThatThrownBy(() -> await(cluster.node(0).vertx().eventBus().request(Addresses.STATUS, 42)))
-      .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+      .isInstanceOfSatisfying(ReplyException.class, e -> {
+        assertThat(e.failureCode()).isEqualTo(400);
+        assertThat(e.getMessage()).isEqualTo("request: must be a JSON object, got a number");
+      });
+    assertThatThrownBy(() -> await(cluster.node(0).vertx().eventBus().request(Addresses.STATUS, "\"t1\"")))
+      .isInstanceOfSatisfying(ReplyException.class, e ->
+        assertThat(e.getMessage()).isEqualTo("request: must be a JSON object, got a string"));
   }
 
   @Test

@@ -104,7 +104,11 @@ class HttpApiTest {
   void errors_carry_the_spec_code_as_the_http_status_and_name_the_field() throws Exception {
     HttpResponse<String> malformed = send("POST", "/api/transfers", "{\"source\": ");
     assertThat(malformed.statusCode()).isEqualTo(400);
-    assertThat(new JsonObject(malformed.body()).getString("message")).startsWith("request: malformed JSON");
+    assertThat(new JsonObject(malformed.body()).getString("message")).startsWith("request: malformed JSON: ")
+      .endsWith(" at line 1, column 12");
+    HttpResponse<String> array = send("POST", "/api/transfers", "[1]");
+    assertThat(array.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(array.body()).getString("message")).isEqualTo("request: must be a JSON object, got an array");
 
     HttpResponse<String> unknown = send("GET", "/api/transfers/nope", null);
     assertThat(unknown.statusCode()).isEqualTo(404);
