@@ -2,6 +2,7 @@ package io.xfernode.node.it;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,12 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** One {@code java -jar xfernode.jar} process started by a test, with its output collected line by line. */
 final class NodeProcess implements AutoCloseable {
@@ -39,6 +42,24 @@ final class NodeProcess implements AutoCloseable {
       throw new IllegalStateException("run under failsafe: the xfernode.jar system property is not set");
     }
     return Paths.get(jar);
+  }
+
+  /**
+   * Writes the shipped default Hazelcast config to {@code file}, with {@code clusterName}, the member
+   * list {@code memberPorts} on loopback, and the fixed port of member number {@code member}.
+   */
+  static Path hazelcastConfig(Path file, String clusterName, int[] memberPorts, int member) throws IOException {
+    String xml;
+    try (InputStream in = NodeProcess.class.getClassLoader().getResourceAsStream("xfernode/hazelcast-default.xml")) {
+      xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String members = Arrays.stream(memberPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    xml = xml.replace("<cluster-name>xfernode</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>")
+      .replaceAll("<port auto-increment=\"true\" port-count=\"20\">5701</port>",
+        "<port auto-increment=\"false\">" + memberPorts[member] + "</port>")
+      .replaceAll("<member>[^<]*</member>", "<member>" + members + "</member>");
+    Files.writeString(file, xml);
+    return file;
   }
 
   static NodeProcess start(String... args) throws IOException {

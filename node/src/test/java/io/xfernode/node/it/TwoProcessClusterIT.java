@@ -14,8 +14,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,21 +54,8 @@ class TwoProcessClusterIT {
     started.forEach(NodeProcess::close);
   }
 
-  /** The shipped default Hazelcast config with this test's cluster name and member ports. */
   private Path hazelcastConfig(int member) throws Exception {
-    String xml;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("xfernode/hazelcast-default.xml")) {
-      xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    String members = java.util.Arrays.stream(memberPorts).mapToObj(p -> "127.0.0.1:" + p)
-      .collect(Collectors.joining(","));
-    xml = xml.replace("<cluster-name>xfernode</cluster-name>", "<cluster-name>" + clusterName + "</cluster-name>")
-      .replaceAll("<port auto-increment=\"true\" port-count=\"20\">5701</port>",
-        "<port auto-increment=\"false\">" + memberPorts[member] + "</port>")
-      .replaceAll("<member>[^<]*</member>", "<member>" + members + "</member>");
-    Path file = dir.resolve("hazelcast-" + member + ".xml");
-    Files.writeString(file, xml);
-    return file;
+    return NodeProcess.hazelcastConfig(dir.resolve("hazelcast-" + member + ".xml"), clusterName, memberPorts, member);
   }
 
   private NodeProcess node(String id, int member, String... extra) throws Exception {

@@ -1,0 +1,206 @@
+"""A client of the xfernode TCP event-bus bridge, with nothing but the Python standard library.
+
+The bridge speaks frames of a 4-byte big-endian length followed by that many bytes of UTF-8 JSON
+(the stock Vert.x TCP event-bus bridge). This module sends requests to the public addresses
+(xfer.submit, xfer.plan, xfer.status, xfer.list, xfer.cancel, xfer.nodes, xfer.listeners) and
+subscribes to the published events (xfer.events.<id>, xfer.events).
+
+    with Bridge(port=7000) as bridge:
+        print(bridge.nodes())
+        final = bridge.run({"source": "random:?length=1048576&seed=7", "sink": "null:"})
+        print(final["state"], final["bytes"])
+"""
+
+import json
+import queue
+import socket
+import struct
+import threading
+import uuid
+
+FINAL_STATES = ("DONE", "FAILED", "CANCELLED")
+MAX_FRAME = 64 * 1024 * 1024
+
+
+class BridgeError(Exception):
+    """A failure the node answered with: `code` is the SPEC code (400, 403, 404, ...) when it has one."""
+
+    def __init__(self, code, message):
+        super().__init__("%s %s" % (code, message) if code else message)
+        self.code = code
+        self.message = message
+
+
+class Bridge:
+    """One connection to a node's TCP bridge. Thread-safe; a reader thread dispatches what arrives."""
+
+    def __init__(self, host="127.0.0.1", port=7000, timeout=30.0):
+        self.timeout = timeout
+        self._sock = socket.create_connection((host, port), timeout=timeout)
+        self._sock.settimeout(None)
+        self._send_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._pending = {}          # reply address -> queue of one frame
+        self._order = []            # reply addresses, oldest first, for errors that name none
+        self._handlers = {}         # subscribed address -> callback(body)
+        self._closed = False
+        self._reader = threading.Thread(target=self._read_loop, name="xfernode-bridge-reader", daemon=True)
+        self._reader.start()
+
+    # -- the control API -------------------------------------------------------------------------
+
+    def submit(self, spec):
+        return self.request("xfer.submit", spec)
+
+    def plan(self, spec):
+        return self.request("xfer.plan", spec)["plan"]
+
+    def status(self, transfer_id):
+        return self.request("xfer.status", {"id": transfer_id})
+
+    def list(self, state=None, limit=None):
+        body = {}
+        if state is not None:
+            body["state"] = state
+        if limit is not None:
+            body["limit"] = limit
+        return self.request("xfer.list", body)["transfers"]
+
+    def cancel(self, transfer_id, reason=None):
+        body = {"id": transfer_id}
+        if reason is not None:
+            body["reason"] = reason
+        return self.request("xfer.cancel", body)
+
+    def nodes(self):
+        return self.request("xfer.nodes", {})["nodes"]
+
+    def listeners(self):
+        return self.request("xfer.listeners", {})
+
+    def run(self, spec, on_event=None, timeout=None):
+        """Submits `spec`, follows its events until the final state and returns the final status.
+
+        The transfer gets an id when `spec` has none, so that its events can be followed from the
+        start. `on_event` is called with every event (state, progress, info, error, done).
+        """
+        spec = dict(spec)
+        spec.setdefault("id", "py-" + uuid.uuid4().hex)
+        events = queue.Queue()
+
+        def deliver(event):
+            if on_event is not None:
+                on_event(event)
+            events.put(event)
+
+        address = "xfer.events." + spec["id"]
+        self.subscribe(address, deliver)
+        try:
+            self.submit(spec)
+            while True:
+                event = events.get(timeout=timeout)
+                if event.get("type") == "state" and event.get("state") in FINAL_STATES:
+                    break
+            return self.status(spec["id"])
+        finally:
+            self.unsubscribe(address)
+
+    # -- the event bus ---------------------------------------------------------------------------
+
+    def request(self, address, body=None, timeout=None):
+        """Sends `body` to `address` and waits for the reply's body; raises BridgeError on a failure."""
+        reply_address = "py-reply-" + uuid.uuid4().hex
+        answer = queue.Queue(maxsize=1)
+        with self._lock:
+            self._pending[reply_address] = answer
+            self._order.append(reply_address)
+        try:
+            self._send({"type": "send", "address": address, "replyAddress": reply_address,
+                        "body": {} if body is None else body})
+            try:
+                frame = answer.get(timeout=self.timeout if timeout is None else timeout)
+            except queue.Empty:
+                raise BridgeError(504, "%s: no reply within %s s" % (address, timeout or self.timeout))
+        finally:
+            with self._lock:
+                self._pending.pop(reply_address, None)
+                if reply_address in self._order:
+                    self._order.remove(reply_address)
+        if frame.get("type") == "err":
+            raise BridgeError(frame.get("failureCode"), frame.get("message", "failed"))
+        return frame.get("body")
+
+    def subscribe(self, address, callback):
+        """Calls `callback(body)` for every message published to `address` (on the reader thread)."""
+        with self._lock:
+            self._handlers[address] = callback
+        self._send({"type": "register", "address": address})
+
+    def unsubscribe(self, address):
+        with self._lock:
+            self._handlers.pop(address, None)
+        if not self._closed:
+            self._send({"type": "unregister", "address": address})
+
+    def close(self):
+        self._closed = True
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- frames ----------------------------------------------------------------------------------
+
+    def _send(self, frame):
+        data = json.dumps(frame).encode("utf-8")
+        with self._send_lock:
+            self._sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def _read_exactly(self, n):
+        chunks = []
+        while n > 0:
+            chunk = self._sock.recv(min(n, 1 << 20))
+            if not chunk:
+                raise EOFError("the node closed the connection")
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def _read_loop(self):
+        try:
+            while True:
+                (length,) = struct.unpack(">I", self._read_exactly(4))
+                if length > MAX_FRAME:
+                    raise EOFError("a frame of %d bytes is beyond this client's limit" % length)
+                self._dispatch(json.loads(self._read_exactly(length).decode("utf-8")))
+        except (OSError, EOFError, ValueError) as e:
+            self._fail_all(str(e) if not self._closed else "closed")
+
+    def _dispatch(self, frame):
+        address = frame.get("address")
+        with self._lock:
+            if address in self._pending:
+                self._pending[address].put(frame)
+                return
+            handler = self._handlers.get(address)
+            if handler is None and frame.get("type") == "err" and self._order:
+                # an error that names no reply address (access_denied, a malformed frame):
+                # the bridge answers in order, so it belongs to the oldest request still waiting
+                self._pending[self._order.pop(0)].put(frame)
+                return
+        if handler is not None:
+            handler(frame.get("body"))
+
+    def _fail_all(self, reason):
+        with self._lock:
+            for answer in self._pending.values():
+                answer.put({"type": "err", "failureCode": 503, "message": "bridge connection lost: " + reason})
+            self._pending.clear()
+            self._order.clear()
