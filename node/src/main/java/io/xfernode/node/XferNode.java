@@ -19,6 +19,7 @@ import io.xfernode.glue.GlueTable;
 import io.xfernode.node.cluster.DirectoryClusterView;
 import io.xfernode.node.control.NodesApi;
 import io.xfernode.node.http.HttpApi;
+import io.xfernode.node.net.DataPort;
 import io.xfernode.node.control.TransfersApi;
 import io.xfernode.node.net.PortBinder;
 import io.xfernode.transport.TlsConfig;
@@ -48,6 +49,8 @@ public final class XferNode {
   private TcpBridge bridge;
   private int bridgePort;
   private HttpApi http;
+  private DataPort dataPort;
+  private int dataPortNumber;
   private int httpPort;
   private boolean stopped;
 
@@ -121,14 +124,22 @@ public final class XferNode {
       .compose(bound -> {
         http = bound.listener();
         httpPort = bound.port();
+        return PortBinder.bind("data.port", config.data(), () -> DataPort.create(vertx,
+          TlsConfig.fromJson("data.tls", config.data().tls())));
+      })
+      .compose(bound -> {
+        dataPort = bound.listener();
+        dataPortNumber = bound.port();
         synchronized (info) {
+          info.put("data", new JsonObject().put("host", config.data().host()).put("port", dataPortNumber));
           info.put("bridge", new JsonObject().put("host", config.bridge().host()).put("port", bridgePort));
           info.put("http", new JsonObject().put("host", config.http().host()).put("port", httpPort));
         }
         return directory.update(config.nodeId(), info);
       })
-      .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, HTTP on {}:{}, roots {}", config.nodeId(),
-        config.bridge().host(), bridgePort, config.http().host(), httpPort, config.roots()));
+      .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, HTTP on {}:{}, data port on {}:{}, roots {}",
+        config.nodeId(), config.bridge().host(), bridgePort, config.http().host(), httpPort, config.data().host(),
+        dataPortNumber, config.roots()));
   }
 
   private Engine.Config engineConfig() {
@@ -174,7 +185,8 @@ public final class XferNode {
     stopped = true;
     log.info("node {} is stopping", config.nodeId());
     Promise<Void> done = Promise.promise();
-    Future<Void> closeHttp = http == null ? Future.succeededFuture() : http.close().otherwiseEmpty();
+    Future<Void> closeData = dataPort == null ? Future.succeededFuture() : dataPort.close().otherwiseEmpty();
+    Future<Void> closeHttp = closeData.transform(v -> http == null ? Future.succeededFuture() : http.close());
     Future<Void> closeBridge = closeHttp.transform(v -> bridge == null ? Future.succeededFuture() : bridge.close());
     closeBridge.transform(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop()
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
@@ -199,6 +211,10 @@ public final class XferNode {
   }
 
   /** @return the port the HTTP API (and SockJS bridge) is bound to */
+  public int dataPort() {
+    return dataPortNumber;
+  }
+
   public int httpPort() {
     return httpPort;
   }

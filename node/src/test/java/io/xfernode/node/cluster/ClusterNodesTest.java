@@ -14,6 +14,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +73,8 @@ class ClusterNodesTest {
     assertThat(n0.getInteger("transfers")).isZero();
     assertThat(n0.getJsonObject("bridge").getInteger("port")).as("bridge port of n0")
       .isEqualTo(cluster.node(0).bridgePort()).isPositive();
+    assertThat(n0.getJsonObject("data").getInteger("port")).as("data port of n0")
+      .isEqualTo(cluster.node(0).dataPort()).isPositive();
     assertThat(n0.containsKey(NodeDirectory.MEMBER)).as("internal member id is hidden").isFalse();
   }
 
@@ -149,6 +153,16 @@ class ClusterNodesTest {
 
   @Test
   @Order(7)
+  void the_data_port_listens_and_closes_a_connection_no_pool_takes() throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", cluster.node(0).dataPort()), 5000);
+      socket.setSoTimeout(10_000);
+      assertThat(socket.getInputStream().read()).as("end of stream").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  @Order(8)
   void a_stopped_node_disappears_from_the_list() throws Exception {
     cluster.stop(1);
     assertThat(nodeIds(0)).as("nodes seen from n0 after n1 stopped").containsExactly("n0");

@@ -61,9 +61,11 @@ class TwoProcessClusterIT {
   private NodeProcess node(String id, int member, String... extra) throws Exception {
     Path root = Files.createDirectories(dir.resolve(id));
     List<String> args = new ArrayList<>(List.of("--cluster-config", hazelcastConfig(member).toString(),
-      "--node-id", id, "--root", "data=" + root, "--http-port", "0", "--data-port", "0"));
-    if (!List.of(extra).contains("--bridge-port")) {
-      args.addAll(List.of("--bridge-port", "0"));
+      "--node-id", id, "--root", "data=" + root));
+    for (String port : List.of("--bridge-port", "--http-port", "--data-port")) {
+      if (!List.of(extra).contains(port)) {
+        args.addAll(List.of(port, "0"));
+      }
     }
     args.addAll(List.of(extra));
     NodeProcess p = NodeProcess.start(args.toArray(new String[0]));
@@ -137,6 +139,21 @@ class TwoProcessClusterIT {
 
   @Test
   @Order(4)
+  void a_configured_data_port_that_is_taken_stops_the_node_with_one_line() throws Exception {
+    int dataA;
+    try (BridgeClient client = new BridgeClient(bridgeA)) {
+      dataA = client.request(Addresses.NODES, new JsonObject()).getJsonObject("body").getJsonArray("nodes")
+        .getJsonObject(0).getJsonObject("data").getInteger("port");
+    }
+    NodeProcess f = node("pf", 2, "--data-port", String.valueOf(dataA));
+    String output = f.awaitExit(Duration.ofSeconds(60));
+    assertThat(f.process().exitValue()).isEqualTo(2);
+    assertThat(output).contains("xfernode: config error: data.port: port " + dataA + " on 127.0.0.1 is already in use")
+      .doesNotContain("\tat ");
+  }
+
+  @Test
+  @Order(5)
   void a_bad_config_value_stops_the_process_with_one_line_and_code_2() throws Exception {
     Path conf = dir.resolve("bad.yaml");
     Files.writeString(conf, "limits:\n  maxTransfers: lots\n");
