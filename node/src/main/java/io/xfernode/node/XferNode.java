@@ -8,20 +8,27 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import io.xfernode.node.bridge.TcpBridge;
-import io.xfernode.node.cluster.NodeDirectory;
-import io.xfernode.node.config.NodeConfig;
+import io.xfernode.api.ErrorCode;
+import io.xfernode.api.XferException;
 import io.xfernode.element.ElementRegistry;
 import io.xfernode.element.NodeEnv;
 import io.xfernode.engine.Engine;
 import io.xfernode.glue.GlueTable;
+import io.xfernode.node.bridge.TcpBridge;
 import io.xfernode.node.cluster.DirectoryClusterView;
+import io.xfernode.node.cluster.NodeDirectory;
+import io.xfernode.node.cluster.PoolDirectory;
+import io.xfernode.node.config.NodeConfig;
 import io.xfernode.node.control.NodesApi;
-import io.xfernode.node.http.HttpApi;
-import io.xfernode.node.net.DataPort;
+import io.xfernode.node.control.PoolsApi;
 import io.xfernode.node.control.TransfersApi;
+import io.xfernode.node.http.HttpApi;
+import io.xfernode.node.net.Listener;
 import io.xfernode.node.net.PortBinder;
+import io.xfernode.pool.PoolDef;
+import io.xfernode.pool.Pools;
 import io.xfernode.transport.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +37,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,7 +57,7 @@ public final class XferNode {
   private TcpBridge bridge;
   private int bridgePort;
   private HttpApi http;
-  private DataPort dataPort;
+  private Pools pools;
   private int dataPortNumber;
   private int httpPort;
   private boolean stopped;
@@ -113,6 +121,17 @@ public final class XferNode {
       })
       .compose(v -> vertx.deployVerticle(new NodesApi(directory)))
       .compose(v -> vertx.deployVerticle(new TransfersApi(engine)))
+      .compose(v -> PoolDirectory.open(vertx))
+      .compose(poolDirectory -> {
+        pools = new Pools(vertx, config.nodeId(), this::dataAddress, TlsConfig.fromJson("data.tls", config.data().tls()));
+        return vertx.deployVerticle(new PoolsApi(config.nodeId(), pools, poolDirectory, directory,
+            () -> poolsChanged().onFailure(t -> log.debug("cannot publish this node's pools: {}", t.getMessage()))))
+          .compose(id -> Future.all(configPools().stream().map(poolDirectory::defineIfAbsent).toList()))
+          // what the cluster holds now, this node's config included, before the node says it is up
+          .compose(v -> poolDirectory.all())
+          .compose(all -> Future.join(all.stream().map(pools::define).toList()).otherwiseEmpty())
+          .compose(v -> poolsChanged());
+      })
       .compose(v -> PortBinder.bind("bridge.port", config.bridge(), () -> TcpBridge.create(vertx,
         TlsConfig.fromJson("bridge.tls", config.bridge().tls()), config.limits().maxRequestBytes())))
       .compose(bound -> {
@@ -124,11 +143,19 @@ public final class XferNode {
       .compose(bound -> {
         http = bound.listener();
         httpPort = bound.port();
-        return PortBinder.bind("data.port", config.data(), () -> DataPort.create(vertx,
-          TlsConfig.fromJson("data.tls", config.data().tls())));
+        return PortBinder.bind("data.port", config.data(), () -> new Listener() {
+          @Override
+          public Future<Integer> listen(String host, int port) {
+            return pools.listen(host, port);
+          }
+
+          @Override
+          public Future<Void> close() {
+            return Future.succeededFuture(); // pools.close() closes it
+          }
+        });
       })
       .compose(bound -> {
-        dataPort = bound.listener();
         dataPortNumber = bound.port();
         synchronized (info) {
           info.put("data", new JsonObject().put("host", config.data().host()).put("port", dataPortNumber));
@@ -159,6 +186,34 @@ public final class XferNode {
     directory.update(config.nodeId(), snapshot);
   }
 
+  private List<PoolDef> configPools() {
+    return config.pools().stream().map(p -> PoolDef.fromJson("pools", (JsonObject) p)).toList();
+  }
+
+  /** Where {@code node}'s data port is, from the node directory. */
+  private Future<SocketAddress> dataAddress(String node) {
+    return directory.get(node).compose(info -> {
+      JsonObject data = info == null ? null : info.getJsonObject("data");
+      if (data == null) {
+        return Future.failedFuture(new XferException(ErrorCode.UNAVAILABLE, "node " + node
+          + " is not in the cluster, or has no data port yet"));
+      }
+      return Future.succeededFuture(SocketAddress.inetSocketAddress(data.getInteger("port"), data.getString("host")));
+    });
+  }
+
+  /** Publishes this node's pool names in the node directory. */
+  private Future<Void> poolsChanged() {
+    return pools.list().compose(list -> {
+      JsonObject snapshot;
+      synchronized (info) {
+        info.put("pools", new JsonArray(list.stream().map(p -> ((JsonObject) p).getString("name")).toList()));
+        snapshot = info.copy();
+      }
+      return directory.update(config.nodeId(), snapshot);
+    });
+  }
+
   private void createRoots() throws IOException {
     for (Map.Entry<String, Path> root : config.roots().entrySet()) {
       Path dir = root.getValue();
@@ -185,7 +240,7 @@ public final class XferNode {
     stopped = true;
     log.info("node {} is stopping", config.nodeId());
     Promise<Void> done = Promise.promise();
-    Future<Void> closeData = dataPort == null ? Future.succeededFuture() : dataPort.close().otherwiseEmpty();
+    Future<Void> closeData = pools == null ? Future.succeededFuture() : pools.close().otherwiseEmpty();
     Future<Void> closeHttp = closeData.transform(v -> http == null ? Future.succeededFuture() : http.close());
     Future<Void> closeBridge = closeHttp.transform(v -> bridge == null ? Future.succeededFuture() : bridge.close());
     closeBridge.transform(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop()
@@ -211,6 +266,11 @@ public final class XferNode {
   }
 
   /** @return the port the HTTP API (and SockJS bridge) is bound to */
+  /** This node's side of the cluster's pools. */
+  public Pools pools() {
+    return pools;
+  }
+
   public int dataPort() {
     return dataPortNumber;
   }

@@ -3,6 +3,7 @@ package io.xfernode.node.config;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.XferException;
+import io.xfernode.pool.PoolDef;
 import io.xfernode.transport.TlsConfig;
 
 import java.net.InetAddress;
@@ -30,8 +31,6 @@ public final class NodeConfig {
 
   private static final Set<String> TOP_KEYS = Set.of("nodeId", "host", "roots", "bridge", "sockjs", "http",
     "data", "pools", "eventBus", "limits", "process");
-  private static final Set<String> POOL_KEYS = Set.of("name", "minPerPeer", "maxPerPeer", "idleTimeout",
-    "window", "tls");
 
   private final String nodeId;
   private final String host;
@@ -106,18 +105,18 @@ public final class NodeConfig {
       if (!(p instanceof JsonObject)) {
         throw new ConfigException(key, "must be an object such as {name: default, maxPerPeer: 4}");
       }
-      ConfigReader.refuseUnknown(key, (JsonObject) p, POOL_KEYS);
-      ConfigReader pr = new ConfigReader((JsonObject) p);
-      String name;
+      PoolDef def;
       try {
-        name = pr.string("name", ROOT_NAME, "must be 1 to 64 letters, digits, '_' or '-'");
-      } catch (ConfigException e) {
-        throw new ConfigException(key + "." + e.key(), e.getMessage().substring(e.key().length() + 2));
+        def = PoolDef.fromJson(key, (JsonObject) p);
+      } catch (XferException e) {
+        int colon = e.getMessage().indexOf(": ");
+        throw colon < 0 ? new ConfigException(key, e.getMessage())
+          : new ConfigException(e.getMessage().substring(0, colon), e.getMessage().substring(colon + 2));
       }
-      if (poolNames.contains(name)) {
-        throw new ConfigException(key + ".name", "pool \"" + name + "\" is defined twice");
+      if (poolNames.contains(def.name())) {
+        throw new ConfigException(key + ".name", "pool \"" + def.name() + "\" is defined twice");
       }
-      poolNames.add(name);
+      poolNames.add(def.name());
     }
 
     JsonObject eventBus = r.object("eventBus");

@@ -1,10 +1,13 @@
 package io.xfernode.node.cluster;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
 import io.xfernode.node.BridgeClient;
 import io.xfernode.node.TestCluster;
+import io.xfernode.pool.wire.Frame;
+import io.xfernode.pool.wire.FrameCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -153,11 +157,16 @@ class ClusterNodesTest {
 
   @Test
   @Order(7)
-  void the_data_port_listens_and_closes_a_connection_no_pool_takes() throws Exception {
+  void the_data_port_speaks_the_pool_protocol() throws Exception {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", cluster.node(0).dataPort()), 5000);
       socket.setSoTimeout(10_000);
-      assertThat(socket.getInputStream().read()).as("end of stream").isEqualTo(-1);
+      socket.getOutputStream().write(FrameCodec.encode(new Frame.Hello(Frame.VERSION, "nope", "x")).getBytes());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      byte[] frame = new byte[in.readInt()];
+      in.readFully(frame);
+      assertThat(FrameCodec.decode(Buffer.buffer(frame))).isEqualTo(new Frame.Refuse("unknown pool \"nope\""));
+      assertThat(in.read()).as("end of stream").isEqualTo(-1);
     }
   }
 

@@ -1,0 +1,142 @@
+package io.xfernode.node.control;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.node.BridgeClient;
+import io.xfernode.node.TestCluster;
+import io.xfernode.pool.Inbound;
+import io.xfernode.pool.Outbound;
+import io.xfernode.pool.PoolSender;
+import io.xfernode.pool.Pools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Random;
+
+import static io.xfernode.node.TestCluster.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code xfer.pools} in a two-node cluster: a pool from one node's config is the cluster's, pools defined
+ * and removed at runtime reach every node, live connection counts are the cluster's, bad requests name
+ * the field.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(60)
+class PoolsApiTest {
+
+  private TestCluster cluster;
+
+  @BeforeAll
+  void start() throws Exception {
+    cluster = TestCluster.start("pools", 2, flags -> flags.getInteger("index") == 0
+      ? flags.put("pools", new JsonArray().add(new JsonObject().put("name", "default").put("maxPerPeer", 2)))
+      : flags);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private JsonObject pools(int node, JsonObject request) throws Exception {
+    return (JsonObject) await(cluster.node(node).vertx().eventBus().request(Addresses.POOLS, request)).body();
+  }
+
+  private static JsonObject named(JsonObject list, String name) {
+    return list.getJsonArray("pools").stream().map(o -> (JsonObject) o)
+      .filter(p -> p.getString("name").equals(name)).findFirst().orElse(null);
+  }
+
+  @Test
+  void a_pool_from_one_nodes_config_is_the_clusters() throws Exception {
+    JsonObject seenFromN1 = named(pools(1, new JsonObject().put("op", "list")), "default");
+    assertThat(seenFromN1).isNotNull();
+    assertThat(seenFromN1.getInteger("maxPerPeer")).isEqualTo(2);
+    JsonObject nodes = (JsonObject) await(cluster.node(1).vertx().eventBus()
+      .request(Addresses.NODES, new JsonObject())).body();
+    assertThat(nodes.getJsonArray("nodes").stream().map(n -> ((JsonObject) n).getJsonArray("pools").getList()))
+      .as("pools of each node").allSatisfy(p -> assertThat(p).contains("default"));
+  }
+
+  @Test
+  void a_pool_defined_through_the_bridge_reaches_every_node_and_can_be_removed() throws Exception {
+    try (BridgeClient client = new BridgeClient(cluster.node(1).bridgePort())) {
+      JsonObject defined = client.request(Addresses.POOLS, new JsonObject().put("op", "define")
+        .put("pool", new JsonObject().put("name", "bulk").put("maxPerPeer", 3).put("window", 1 << 20)));
+      assertThat(defined.getString("type")).as("%s", defined).isEqualTo("message");
+      assertThat(named(pools(0, new JsonObject().put("op", "list")), "bulk").getInteger("window")).isEqualTo(1 << 20);
+
+      JsonObject removed = client.request(Addresses.POOLS, new JsonObject().put("op", "remove").put("name", "bulk"));
+      assertThat(removed.getJsonObject("body").getString("removed")).isEqualTo("bulk");
+      assertThat(named(pools(0, new JsonObject().put("op", "list")), "bulk")).isNull();
+
+      JsonObject again = client.request(Addresses.POOLS, new JsonObject().put("op", "remove").put("name", "bulk"));
+      assertThat(again.getInteger("failureCode")).isEqualTo(404);
+      assertThat(again.getString("message")).isEqualTo("name: no pool \"bulk\"");
+    }
+  }
+
+  @Test
+  void bad_requests_name_the_field() {
+    assertFails(new JsonObject(), 400, "op: is required: list, define or remove");
+    assertFails(new JsonObject().put("op", "grow"), 400, "op: must be one of list, define, remove");
+    assertFails(new JsonObject().put("op", "define"), 400, "pool: is required");
+    assertFails(new JsonObject().put("op", "define").put("pool", new JsonObject().put("name", "x").put("window", 10)),
+      400, "pool.window: must be an integer from 65536");
+    assertFails(new JsonObject().put("op", "define").put("pool", new JsonObject().put("name", "x").put("minPerPeer", 5)
+      .put("maxPerPeer", 2)), 400, "pool.maxPerPeer: must be at least minPerPeer (5), got 2");
+    assertFails(new JsonObject().put("op", "list").put("extra", 1), 400, "extra: unknown key");
+  }
+
+  private void assertFails(JsonObject request, int code, String message) {
+    assertThatThrownBy(() -> pools(0, request)).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureCode()).as("code for %s", request).isEqualTo(code);
+      assertThat(e.getMessage()).as("message for %s", request).startsWith(message);
+    });
+  }
+
+  @Test
+  void a_connection_between_the_nodes_shows_in_the_live_counts() throws Exception {
+    Pools from = cluster.node(0).pools();
+    Pools to = cluster.node(1).pools();
+    byte[] token = new byte[16];
+    new SecureRandom().nextBytes(token);
+    byte[] data = new byte[1_000_003];
+    new Random(9).nextBytes(data);
+    Inbound inbound = await(to.expect("default", "live-1", token, 1));
+    Buffer got = Buffer.buffer();
+    Promise<Void> received = Promise.promise();
+    to.context().runOnContext(v -> {
+      inbound.handler(got::appendBuffer);
+      inbound.completion().onComplete(received);
+    });
+    Outbound out = await(from.open("default", "n1", "live-1", 0, 1, token));
+
+    JsonObject live = named(pools(1, new JsonObject().put("op", "list")), "default").getJsonObject("connections");
+    assertThat(live.getJsonObject("n0").getJsonObject("n1").getInteger("connections")).isEqualTo(1);
+    assertThat(live.getJsonObject("n1").getJsonObject("n0").getInteger("channels")).isEqualTo(1);
+
+    Promise<Void> sent = Promise.promise();
+    from.context().runOnContext(v -> {
+      PoolSender sender = new PoolSender(List.of(out), "");
+      sender.write(Buffer.buffer(data));
+      sender.end().onComplete(sent);
+    });
+    await(Future.all(sent.future(), received.future()));
+    assertThat(got.getBytes()).isEqualTo(data);
+  }
+}
