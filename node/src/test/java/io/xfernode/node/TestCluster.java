@@ -36,7 +36,7 @@ public final class TestCluster implements AutoCloseable {
 
   private TestCluster(String name, int size) throws IOException {
     this.name = name;
-    this.memberPorts = FreePorts.take(size);
+    this.memberPorts = FreePorts.takeFixed(size);
     this.baseDir = Files.createTempDirectory("xfer-" + name);
   }
 

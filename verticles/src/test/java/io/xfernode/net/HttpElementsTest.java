@@ -231,7 +231,7 @@ class HttpElementsTest {
   @Test
   void a_server_that_is_not_there_fails_the_transfer_with_503() throws Exception {
     // a port the OS just handed out and nobody listens on
-    String url = "http://127.0.0.1:" + FreePorts.take(1)[0] + "/x";
+    String url = "http://127.0.0.1:" + FreePorts.takeFixed(1)[0] + "/x";
     JsonObject status = fx.run(new JsonObject().put("source", random()).put("sink", http(url)));
     assertThat(status.getString("state")).isEqualTo("FAILED");
     assertThat(status.getJsonObject("error").getInteger("code")).isEqualTo(503);

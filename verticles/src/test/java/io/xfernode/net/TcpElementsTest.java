@@ -199,7 +199,7 @@ class TcpElementsTest {
 
   @Test
   void a_connect_retries_until_the_listener_comes_up() throws Exception {
-    int port = FreePorts.take(1)[0];
+    int port = FreePorts.takeFixed(1)[0];
     EngineFixture.Launched t = fx.launch(new JsonObject().put("id", id()).put("source", random())
       .put("sink", new JsonObject().put("type", "tcp").put("host", "127.0.0.1").put("port", port)
         .put("retry", new JsonObject().put("until", "PT30S").put("initialDelay", "PT0.05S").put("maxDelay", "PT0.2S"))));
@@ -211,7 +211,7 @@ class TcpElementsTest {
 
   @Test
   void a_connect_that_never_succeeds_fails_with_504_at_its_deadline() throws Exception {
-    int port = FreePorts.take(1)[0];
+    int port = FreePorts.takeFixed(1)[0];
     JsonObject status = fx.run(new JsonObject().put("source", random())
       .put("sink", new JsonObject().put("type", "tcp").put("host", "127.0.0.1").put("port", port)
         .put("retry", new JsonObject().put("until", "PT0.5S").put("initialDelay", "PT0.05S"))));

@@ -43,7 +43,7 @@ class BridgeClientsIT {
 
   @BeforeAll
   void startNode() throws Exception {
-    int[] member = FreePorts.take(1);
+    int[] member = FreePorts.takeFixed(1);
     Path hazelcast = NodeProcess.hazelcastConfig(dir.resolve("hazelcast.xml"), "clients-" + UUID.randomUUID(),
       member, 0);
     root = Files.createDirectories(dir.resolve("root"));
@@ -164,7 +164,7 @@ class BridgeClientsIT {
   @ParameterizedTest
   @ValueSource(strings = {"python", "node"})
   void a_client_without_a_node_exits_with_3(String client) throws Exception {
-    int closed = FreePorts.take(1)[0];
+    int closed = FreePorts.takeFixed(1)[0];
     Run run = xferAt(closed, client, "nodes");
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.err()).contains("cannot reach 127.0.0.1:" + closed);

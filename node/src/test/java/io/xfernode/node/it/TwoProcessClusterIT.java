@@ -45,7 +45,7 @@ class TwoProcessClusterIT {
 
   @BeforeAll
   void ports() {
-    memberPorts = FreePorts.take(3);
+    memberPorts = FreePorts.takeFixed(3);
     clusterName = "it-" + UUID.randomUUID();
   }
 
