@@ -112,7 +112,10 @@ public final class XferNode {
         return null;
       })
       .compose(v -> directory.join(config.nodeId(), info))
-      .compose(v -> Engine.start(vertx, engineConfig()))
+      .compose(v -> {
+        pools = new Pools(vertx, config.nodeId(), this::dataAddress, TlsConfig.fromJson("data.tls", config.data().tls()));
+        return Engine.start(vertx, engineConfig());
+      })
       .compose(e -> {
         engine = e;
         info.put("elementTypes", new JsonArray(e.elementTypes()));
@@ -123,7 +126,6 @@ public final class XferNode {
       .compose(v -> vertx.deployVerticle(new TransfersApi(engine)))
       .compose(v -> PoolDirectory.open(vertx))
       .compose(poolDirectory -> {
-        pools = new Pools(vertx, config.nodeId(), this::dataAddress, TlsConfig.fromJson("data.tls", config.data().tls()));
         return vertx.deployVerticle(new PoolsApi(config.nodeId(), pools, poolDirectory, directory,
             () -> poolsChanged().onFailure(t -> log.debug("cannot publish this node's pools: {}", t.getMessage()))))
           .compose(id -> Future.all(configPools().stream().map(poolDirectory::defineIfAbsent).toList()))
@@ -174,7 +176,7 @@ public final class XferNode {
       config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK);
     return new Engine.Config(env, ElementRegistry.load(), GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
-      Engine.Config.DEFAULT_FINISHED_TTL_MS);
+      Engine.Config.DEFAULT_FINISHED_TTL_MS, pools);
   }
 
   private void transfersChanged(int count) {

@@ -11,6 +11,8 @@ import io.xfernode.link.ChannelOffer;
 import io.xfernode.link.Endpoint;
 import io.xfernode.transport.SocketRegistry;
 import io.xfernode.link.PullSource;
+import io.xfernode.pool.PoolLink;
+import io.xfernode.pool.Pools;
 
 import java.util.concurrent.Callable;
 
@@ -105,6 +107,18 @@ public interface ElementContext {
 
   /** The node's listeners, which every listening element registers with (parent/child, SPEC 1.3). */
   SocketRegistry sockets();
+
+  // ---- POOL
+
+  /** This node's pools; null on an engine without them. */
+  default Pools pools() {
+    return null;
+  }
+
+  /** For the glue at either end of a pool hop: the hop's pool, streams, token and nodes; otherwise null. */
+  default PoolLink poolLink() {
+    return null;
+  }
 
   // ---- threads and reporting
 

@@ -25,15 +25,21 @@ public enum Mechanism {
   TCP_LISTEN,
 
   /** The upstream listens for a TCP connection and publishes its address; the downstream connects to it. */
-  TCP_CONNECT;
+  TCP_CONNECT,
+
+  /**
+   * A hop between nodes over the shared connections of a pool (SPEC 1.5): the upstream glue sends into
+   * the pool, the downstream glue receives from it. No element offers it; only glue joins it.
+   */
+  POOL;
 
   /** @return whether two elements on different nodes can be joined by this mechanism */
   public boolean crossesNodes() {
-    return this == TCP_LISTEN || this == TCP_CONNECT;
+    return this == TCP_LISTEN || this == TCP_CONNECT || this == POOL;
   }
 
   /** @return whether an upstream output and a downstream input of this mechanism join without glue */
   public boolean joinsDirectly() {
-    return this != CHANNEL;
+    return this != CHANNEL && this != POOL;
   }
 }

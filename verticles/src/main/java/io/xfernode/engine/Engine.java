@@ -19,6 +19,7 @@ import io.xfernode.glue.GlueTable;
 import io.xfernode.plan.ChainElement;
 import io.xfernode.plan.Plan;
 import io.xfernode.plan.Planner;
+import io.xfernode.pool.Pools;
 import io.xfernode.transfer.Agent;
 import io.xfernode.transfer.ChainBuilder;
 import io.xfernode.transfer.Controller;
@@ -48,10 +49,17 @@ public final class Engine {
    * @param maxTransfers  transfers this node controls at once; more are refused with 429
    * @param finishedTtlMs how long a finished transfer's status stays in the cluster-wide store
    */
+  /** @param pools this node's pools, or null: a transfer that asks for a pool hop is then refused */
   public record Config(NodeEnv env, ElementRegistry registry, GlueTable glue, ClusterView cluster, int maxTransfers,
-                       long finishedTtlMs) {
+                       long finishedTtlMs, Pools pools) {
 
     public static final long DEFAULT_FINISHED_TTL_MS = 24L * 3600 * 1000;
+
+    /** An engine without pools. */
+    public Config(NodeEnv env, ElementRegistry registry, GlueTable glue, ClusterView cluster, int maxTransfers,
+                  long finishedTtlMs) {
+      this(env, registry, glue, cluster, maxTransfers, finishedTtlMs, null);
+    }
   }
 
   static final int DEFAULT_LIST_LIMIT = 100;
@@ -78,7 +86,7 @@ public final class Engine {
   /** Opens the status store and deploys this node's agent. */
   public static Future<Engine> start(Vertx vertx, Config config) {
     SocketRegistry sockets = new SocketRegistry(vertx, config.env().nodeId());
-    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets);
+    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets, config.pools());
     return sockets.start()
       .compose(v -> StatusStore.open(vertx, config.finishedTtlMs()))
       .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent, sockets)))
@@ -128,7 +136,28 @@ public final class Engine {
             + e.node() + "\" (live: " + String.join(", ", new java.util.TreeSet<>(live)) + ")"));
         }
       }
-      return Future.succeededFuture(new Prepared(spec, planner.plan(chain)));
+      return poolHop(spec).map(hop -> new Prepared(spec, planner.plan(chain, hop)));
+    });
+  }
+
+  /** The pool hop {@code options.hop: "pool"} asks for, once its pool is known; null for direct hops. */
+  private Future<Planner.PoolHop> poolHop(TransferSpec spec) {
+    if (!"pool".equals(spec.options().hop())) {
+      return Future.succeededFuture(null);
+    }
+    if (config.pools() == null) {
+      return Future.failedFuture(XferException.badRequest("options.hop", "this node has no pools"));
+    }
+    String pool = spec.options().pool();
+    // the pools answer on their own context; the engine goes on on the caller's
+    io.vertx.core.Context here = vertx.getOrCreateContext();
+    io.vertx.core.Promise<JsonArray> listed = io.vertx.core.Promise.promise();
+    config.pools().list().onComplete(ar -> here.runOnContext(v -> listed.handle(ar)));
+    return listed.future().compose(pools -> {
+      List<String> names = pools.stream().map(p -> ((JsonObject) p).getString("name")).sorted().toList();
+      return names.contains(pool) ? Future.succeededFuture(new Planner.PoolHop(pool, spec.options().streams()))
+        : Future.failedFuture(XferException.notFound("options.pool", "no pool \"" + pool + "\" (defined: "
+          + (names.isEmpty() ? "none" : String.join(", ", names)) + ")"));
     });
   }
 

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Every conversion the planner may insert, by (input, output) mechanism. Every ordered pair of distinct
- * mechanisms has one, and CHANNEL→CHANNEL has one too: two channels are both passive, so something must
- * move the bytes between them.
+ * mechanisms among PUSH, PULL, CHANNEL, TCP_LISTEN and TCP_CONNECT has one, and CHANNEL→CHANNEL has one
+ * too: two channels are both passive, so something must move the bytes between them. POOL is joined only
+ * from and to PUSH; the planner reaches it from any other mechanism through PUSH.
  */
 public final class GlueTable {
 
@@ -33,7 +34,8 @@ public final class GlueTable {
       new ChannelToPush(), new ChannelToPull(), new ChannelToChannel(), new ChannelToTcpListen(),
       new ChannelToTcpConnect(),
       new TcpListenToPush(), new TcpListenToPull(), new TcpListenToChannel(), new TcpListenToTcpConnect(),
-      new TcpConnectToPush(), new TcpConnectToPull(), new TcpConnectToChannel(), new TcpConnectToTcpListen()));
+      new TcpConnectToPush(), new TcpConnectToPull(), new TcpConnectToChannel(), new TcpConnectToTcpListen(),
+      new PushToPool(), new PoolToPush()));
   }
 
   public static GlueTable of(Collection<? extends Glue> glues) {

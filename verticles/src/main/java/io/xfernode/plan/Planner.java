@@ -36,8 +36,22 @@ public final class Planner {
     this.glue = glue;
   }
 
-  /** One element or glue placed in a candidate chain. */
-  private record Piece(ChainElement element, MechPair pair, Glue glue, String node) {
+  /**
+   * Where the chain crosses between nodes over a pool instead of a direct TCP connection: the pool's
+   * name and the transfer's parallel streams, which the two glues at the hop carry in their options.
+   */
+  public record PoolHop(String pool, int streams) {
+    JsonObject options() {
+      return new JsonObject().put("pool", pool).put("streams", streams);
+    }
+  }
+
+  /** One element or glue placed in a candidate chain; {@code options} only for the glues of a pool hop. */
+  private record Piece(ChainElement element, MechPair pair, Glue glue, String node, JsonObject options) {
+    Piece(ChainElement element, MechPair pair, Glue glue, String node) {
+      this(element, pair, glue, node, null);
+    }
+
     Mechanism in() {
       return element != null ? pair.in() : glue.in();
     }
@@ -75,8 +89,16 @@ public final class Planner {
     }
   }
 
-  /** @throws XferException 400 with the reason when some neighbours cannot be joined */
+  /** Plans with direct TCP hops between nodes. */
   public Plan plan(List<ChainElement> chain) {
+    return plan(chain, null);
+  }
+
+  /**
+   * @param poolHop how to cross between nodes over a pool, or null for direct TCP connections
+   * @throws XferException 400 with the reason when some neighbours cannot be joined
+   */
+  public Plan plan(List<ChainElement> chain, PoolHop poolHop) {
     if (chain.size() < 2) {
       throw XferException.badRequest("sink", "a transfer needs a source and a sink");
     }
@@ -94,7 +116,7 @@ public final class Planner {
         Piece self = new Piece(down, q, null, down.node());
         for (Partial from : best.values()) {
           Mechanism x = from.pieces().get(from.pieces().size() - 1).out();
-          for (List<Piece> glues : joins(x, up.node(), q.in(), down.node())) {
+          for (List<Piece> glues : joins(x, up.node(), q.in(), down.node(), poolHop)) {
             List<Piece> more = new ArrayList<>(glues);
             more.add(self);
             Partial candidate = from.then(more, from.paths());
@@ -140,7 +162,7 @@ public final class Planner {
   }
 
   /** Every way to join an output {@code x} on node {@code a} to an input {@code y} on node {@code b}. */
-  private List<List<Piece>> joins(Mechanism x, String a, Mechanism y, String b) {
+  private List<List<Piece>> joins(Mechanism x, String a, Mechanism y, String b, PoolHop poolHop) {
     List<List<Piece>> ways = new ArrayList<>();
     if (a.equals(b)) {
       if (x == y && x.joinsDirectly()) {
@@ -151,6 +173,10 @@ public final class Planner {
         ways.add(List.of(new Piece(null, null, g, a)));
       }
       return ways;
+    }
+    if (poolHop != null) {
+      List<Piece> way = poolJoin(x, a, y, b, poolHop);
+      return way == null ? List.of() : List.of(way);
     }
     if (x == y && x.crossesNodes()) {
       ways.add(List.of());
@@ -172,6 +198,39 @@ public final class Planner {
       }
     }
     return ways;
+  }
+
+  /**
+   * {@code x} on node {@code a} into the pool, and out of it as {@code y} on node {@code b}: a glue into
+   * and out of POOL, with a glue to or from PUSH on either side where the pool's glue does not take
+   * {@code x} or give {@code y} itself. Null when some glue is missing.
+   */
+  private List<Piece> poolJoin(Mechanism x, String a, Mechanism y, String b, PoolHop hop) {
+    List<Piece> pieces = new ArrayList<>();
+    Glue into = glue.find(x, Mechanism.POOL);
+    if (into == null) {
+      Glue toPush = glue.find(x, Mechanism.PUSH);
+      into = glue.find(Mechanism.PUSH, Mechanism.POOL);
+      if (toPush == null || into == null) {
+        return null;
+      }
+      pieces.add(new Piece(null, null, toPush, a));
+    }
+    pieces.add(new Piece(null, null, into, a, hop.options()));
+    Glue outOf = glue.find(Mechanism.POOL, y);
+    Glue fromPush = null;
+    if (outOf == null) {
+      outOf = glue.find(Mechanism.POOL, Mechanism.PUSH);
+      fromPush = glue.find(Mechanism.PUSH, y);
+      if (outOf == null || fromPush == null) {
+        return null;
+      }
+    }
+    pieces.add(new Piece(null, null, outOf, b, hop.options()));
+    if (fromPush != null) {
+      pieces.add(new Piece(null, null, fromPush, b));
+    }
+    return pieces;
   }
 
   private static XferException cannotJoin(ChainElement up, ChainElement down, Map<MechPair, Partial> reached) {
@@ -197,7 +256,7 @@ public final class Planner {
           p.cost(), e.json(), e.describe());
       } else {
         step = new Step(index, "glue[" + glueCount++ + "]", Step.GLUE, null, p.glue().name(), p.node(), p.in(),
-          p.out(), p.cost(), new JsonObject(), p.glue().description());
+          p.out(), p.cost(), p.options() == null ? new JsonObject() : p.options().copy(), p.glue().description());
       }
       steps.add(step);
       explain.add(line(step));

@@ -39,6 +39,7 @@ public final class Outbound implements ChannelEnd {
   private long total = -1;
   private String checksum;
   private boolean eofSent;
+  private boolean sending;
   private Handler<Void> drainHandler;
 
   Outbound(PoolConnection connection, String transfer, int stream, int streams, byte[] token, long offset) {
@@ -75,7 +76,7 @@ public final class Outbound implements ChannelEnd {
     if (data.length() > 0) {
       queue.add(new Piece(offset, data));
       queued += data.length();
-      flush();
+      send();
     }
   }
 
@@ -94,7 +95,7 @@ public final class Outbound implements ChannelEnd {
   public Future<Void> end(long total, String checksum) {
     this.total = total;
     this.checksum = checksum == null ? "" : checksum;
-    flush();
+    send();
     return acked.future();
   }
 
@@ -140,29 +141,44 @@ public final class Outbound implements ChannelEnd {
     flush();
   }
 
+  /** Sends what credit allows, then tells a waiting writer there is room: never from inside its own write. */
   private void flush() {
-    while (credit > 0 && !queue.isEmpty() && !connection.writeQueueFull() && connection.isOpen()) {
-      Piece head = queue.peek();
-      int n = (int) Math.min(Math.min(head.data().length(), credit), Math.min(CHUNK, FrameCodec.MAX_PAYLOAD));
-      connection.send(new Frame.Data(channel, head.offset(), head.data().slice(0, n)));
-      credit -= n;
-      queued -= n;
-      sent += n;
-      if (n == head.data().length()) {
-        queue.poll();
-      } else {
-        queue.poll();
-        queue.addFirst(new Piece(head.offset() + n, head.data().slice(n, head.data().length())));
-      }
-    }
-    if (queue.isEmpty() && total >= 0 && !eofSent && opened.future().succeeded()) {
-      eofSent = true;
-      connection.send(new Frame.Eof(channel, total, checksum));
-    }
+    send();
     if (!writeQueueFull() && drainHandler != null) {
       Handler<Void> h = drainHandler;
       drainHandler = null;
       h.handle(null);
+    }
+  }
+
+  /**
+   * Sends what credit allows. A socket write can call back into this channel at once (the connection
+   * turning writable again runs its drain handler), so the queue is updated before each write and a
+   * nested call does nothing: the outer loop goes on.
+   */
+  private void send() {
+    if (sending) {
+      return;
+    }
+    sending = true;
+    try {
+      while (credit > 0 && !queue.isEmpty() && !connection.writeQueueFull() && connection.isOpen()) {
+        Piece head = queue.poll();
+        int n = (int) Math.min(Math.min(head.data().length(), credit), Math.min(CHUNK, FrameCodec.MAX_PAYLOAD));
+        if (n < head.data().length()) {
+          queue.addFirst(new Piece(head.offset() + n, head.data().slice(n, head.data().length())));
+        }
+        credit -= n;
+        queued -= n;
+        sent += n;
+        connection.send(new Frame.Data(channel, head.offset(), head.data().slice(0, n)));
+      }
+      if (queue.isEmpty() && total >= 0 && !eofSent && opened.future().succeeded()) {
+        eofSent = true;
+        connection.send(new Frame.Eof(channel, total, checksum));
+      }
+    } finally {
+      sending = false;
     }
   }
 

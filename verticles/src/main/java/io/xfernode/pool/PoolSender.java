@@ -46,9 +46,12 @@ public final class PoolSender implements WriteStream<Buffer> {
     }
     for (int at = 0; at < data.length(); at += Outbound.CHUNK) {
       Buffer piece = data.slice(at, Math.min(data.length(), at + Outbound.CHUNK));
-      outs.get(next).write(offset, piece);
+      // the piece's place is taken before it is handed on, so that nothing the write sets off can take it too
+      long place = offset;
+      Outbound target = outs.get(next);
       offset += piece.length();
       next = (next + 1) % outs.size();
+      target.write(place, piece);
     }
     return Future.succeededFuture();
   }

@@ -50,7 +50,8 @@ public final class Pools {
   private final TlsConfig tls;
   private final Map<String, PoolDef> defs = new LinkedHashMap<>();
   private final Map<String, List<PoolConnection>> links = new HashMap<>();
-  private final Map<String, Integer> connecting = new HashMap<>();
+  /** Connections being opened, by pool and peer. */
+  private final Map<String, List<Future<PoolConnection>>> connecting = new HashMap<>();
   private final Map<String, Expected> expected = new HashMap<>();
   private NetServer server;
   private NetClient plainClient;
@@ -194,10 +195,10 @@ public final class Pools {
     }
     String key = key(pool, peer);
     List<PoolConnection> conns = links.getOrDefault(key, List.of());
+    List<Future<PoolConnection>> opening = connecting.getOrDefault(key, List.of());
     PoolConnection best = conns.stream().filter(PoolConnection::isOpen)
       .min(Comparator.comparingInt(PoolConnection::channelCount)).orElse(null);
-    int opening = connecting.getOrDefault(key, 0);
-    int count = conns.size() + opening;
+    int count = conns.size() + opening.size();
     for (int i = count + 1; i < def.minPerPeer(); i++) {
       connect(def, peer).onFailure(t -> log.debug("pool {}: a connection to {} failed: {}", pool, peer, t.getMessage()));
     }
@@ -205,16 +206,15 @@ public final class Pools {
       return Future.succeededFuture(best);
     }
     if (count >= def.maxPerPeer()) {
-      // every allowed connection is still being opened: wait for one
-      return connect(def, peer);
+      // every connection the pool allows is being opened: take the first that is
+      return opening.get(0);
     }
     return connect(def, peer).recover(t -> best != null ? Future.succeededFuture(best) : Future.failedFuture(t));
   }
 
   private Future<PoolConnection> connect(PoolDef def, String peer) {
     String key = key(def.name(), peer);
-    connecting.merge(key, 1, Integer::sum);
-    return peers.apply(peer)
+    Future<PoolConnection> opened = peers.apply(peer)
       .compose(address -> client(def).connect(address))
       .compose(socket -> {
         PoolConnection c = PoolConnection.connect(context, socket, def.name(), node, peer, this::opened);
@@ -222,15 +222,19 @@ public final class Pools {
           + HANDSHAKE_TIMEOUT_MS + " ms"));
         return c.established().onComplete(ar -> vertx.cancelTimer(timer));
       })
-      .onComplete(ar -> {
-        connecting.merge(key, -1, Integer::sum);
-        if (ar.succeeded()) {
-          track(ar.result());
-          log.debug("{}: connected", ar.result().describe());
-        }
-      })
       .recover(t -> Future.failedFuture(t instanceof XferException ? t : new XferException(ErrorCode.UNAVAILABLE,
         "pool " + def.name() + ": cannot connect to " + peer + ": " + t.getMessage())));
+    connecting.computeIfAbsent(key, k -> new ArrayList<>()).add(opened);
+    return opened.onComplete(ar -> {
+      List<Future<PoolConnection>> list = connecting.get(key);
+      if (list != null) {
+        list.remove(opened);
+      }
+      if (ar.succeeded()) {
+        track(ar.result());
+        log.debug("{}: connected", ar.result().describe());
+      }
+    });
   }
 
   private NetClient client(PoolDef def) {

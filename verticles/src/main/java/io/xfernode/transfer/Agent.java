@@ -18,6 +18,8 @@ import io.xfernode.glue.Glue;
 import io.xfernode.glue.GlueTable;
 import io.xfernode.link.ChannelLink;
 import io.xfernode.link.Link;
+import io.xfernode.pool.PoolLink;
+import io.xfernode.pool.Pools;
 import io.xfernode.link.PullLink;
 import io.xfernode.link.Ring;
 import io.xfernode.link.TcpLink;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * also cancels local elements whose controller's node leaves the cluster.
  */
 public final class Agent extends VerticleBase {
+
+  /** This node's pools, or null on an engine without them. */
+  private final Pools pools;
 
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
@@ -53,7 +59,8 @@ public final class Agent extends VerticleBase {
   private record Hosted(String controllerNode, List<ElementHost> hosts) {
   }
 
-  public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue, SocketRegistry sockets) {
+  public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue, SocketRegistry sockets, Pools pools) {
+    this.pools = pools;
     this.sockets = sockets;
     this.env = env;
     this.registry = registry;
@@ -90,7 +97,7 @@ public final class Agent extends VerticleBase {
     String controller = body.getString("controller");
     Plan plan = Plan.fromJson(body.getJsonObject("plan"));
     List<Step> steps = plan.steps();
-    Link[] links = links(steps);
+    Link[] links = links(steps, body.getString("token"));
     List<ElementHost> hosts = java.util.Collections.synchronizedList(new ArrayList<>());
     for (Step step : steps) {
       if (!env.nodeId().equals(step.node())) {
@@ -102,7 +109,7 @@ public final class Agent extends VerticleBase {
       if (in == null && step.index() > 0 || out == null && step.index() < steps.size() - 1) {
         throw new XferException(ErrorCode.INTERNAL, step.name() + ": no link to a neighbour on another node");
       }
-      HostedContext ctx = new HostedContext(transferId, step.index(), step.name(), env, sockets, in, out);
+      HostedContext ctx = new HostedContext(transferId, step.index(), step.name(), env, sockets, pools, in, out);
       ElementHost[] self = new ElementHost[1];
       self[0] = new ElementHost(ctx, element, controller, () -> gone(transferId, hosts, self[0]));
       hosts.add(self[0]);
@@ -117,7 +124,7 @@ public final class Agent extends VerticleBase {
   }
 
   /** The link after each step; {@code null} where this node runs neither side. */
-  private Link[] links(List<Step> steps) {
+  private Link[] links(List<Step> steps, String token) {
     Link[] links = new Link[Math.max(0, steps.size() - 1)];
     for (int i = 0; i + 1 < steps.size(); i++) {
       Step up = steps.get(i);
@@ -137,9 +144,19 @@ public final class Agent extends VerticleBase {
         case PULL -> new PullLink();
         case CHANNEL -> new ChannelLink();
         case TCP_LISTEN, TCP_CONNECT -> new TcpLink(m);
+        case POOL -> poolLink(up, down, token);
       };
     }
     return links;
+  }
+
+  /** The POOL hop after {@code up}: its glue step names the pool and the streams, SETUP the token. */
+  private static PoolLink poolLink(Step up, Step down, String token) {
+    if (token == null || !token.matches("[0-9a-f]{32}")) {
+      throw new XferException(ErrorCode.INTERNAL, up.name() + ": SETUP carries no pool token");
+    }
+    return new PoolLink(up.options().getString("pool"), up.options().getInteger("streams", 1),
+      HexFormat.of().parseHex(token), up.node(), down.node());
   }
 
   private Element create(Step step) {

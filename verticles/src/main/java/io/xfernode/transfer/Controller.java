@@ -34,6 +34,7 @@ public final class Controller extends VerticleBase {
 
   static final long SETUP_TIMEOUT_MS = 30_000;
   static final long END_TIMEOUT_MS = 10_000;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final TransferSpec spec;
   private final Plan plan;
@@ -113,8 +114,12 @@ public final class Controller extends VerticleBase {
     }
     setupTimer = vertx.setTimer(SETUP_TIMEOUT_MS, t -> fail(new XferException(ErrorCode.TIMEOUT,
       "the elements were not all ready within " + SETUP_TIMEOUT_MS / 1000 + " s")));
+    // the pool hop's token goes to the agents only: it is in no plan, status or event
+    byte[] token = new byte[16];
+    RANDOM.nextBytes(token);
     JsonObject setup = Msg.of(Msg.SETUP).put("transfer", spec.id()).put("controller", Addresses.controller(spec.id()))
-      .put("controllerNode", status.toJson().getString("node")).put("plan", plan.toJson());
+      .put("controllerNode", status.toJson().getString("node")).put("plan", plan.toJson())
+      .put("token", java.util.HexFormat.of().formatHex(token));
     for (String node : plan.nodes()) {
       setupAcks.add(vertx.eventBus().request(Addresses.agent(node), setup, new DeliveryOptions().setSendTimeout(SETUP_TIMEOUT_MS))
         .onFailure(t -> fail(unreachable(node, t))));

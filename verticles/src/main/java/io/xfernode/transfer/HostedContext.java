@@ -16,6 +16,8 @@ import io.xfernode.link.ChannelOffer;
 import io.xfernode.link.Endpoint;
 import io.xfernode.transport.SocketRegistry;
 import io.xfernode.link.Link;
+import io.xfernode.pool.PoolLink;
+import io.xfernode.pool.Pools;
 import io.xfernode.link.PullLink;
 import io.xfernode.link.PullSource;
 import io.xfernode.link.Ring;
@@ -43,6 +45,7 @@ public final class HostedContext implements ElementContext {
   private final NodeEnv env;
   private final Link in;
   private final Link out;
+  private final Pools pools;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean progressPending = new AtomicBoolean();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -65,15 +68,26 @@ public final class HostedContext implements ElementContext {
    * @param in  the link to the upstream neighbour, {@code null} for a source
    * @param out the link to the downstream neighbour, {@code null} for a sink
    */
-  public HostedContext(String transferId, int index, String name, NodeEnv env, SocketRegistry sockets, Link in,
-                       Link out) {
+  public HostedContext(String transferId, int index, String name, NodeEnv env, SocketRegistry sockets, Pools pools,
+                       Link in, Link out) {
     this.sockets = sockets;
+    this.pools = pools;
     this.transferId = transferId;
     this.index = index;
     this.name = name;
     this.env = env;
     this.in = in;
     this.out = out;
+  }
+
+  @Override
+  public Pools pools() {
+    return pools;
+  }
+
+  @Override
+  public PoolLink poolLink() {
+    return in instanceof PoolLink ? (PoolLink) in : out instanceof PoolLink ? (PoolLink) out : null;
   }
 
   void bind(Vertx vertx, Context context, Consumer<JsonObject> reporter) {

@@ -51,9 +51,6 @@ public record TransferOptions(String checksum, String expectedChecksum, int stre
       throw XferException.badRequest(f.field("timeout"), "must be positive");
     }
     String hop = f.choice("hop", "direct", "direct", "pool");
-    if ("pool".equals(hop)) {
-      throw XferException.badRequest(f.field("hop"), "connection pools are not available yet; use \"direct\"");
-    }
     return new TransferOptions(algorithm, expected,
       f.integer("streams", 1, 1, 64),
       f.string("pool", "default"),
