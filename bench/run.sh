@@ -228,7 +228,7 @@ start_node() {   # id: starts it in the background, sets NODE_HTTP to its HTTP a
     local id=$1 line="" pid
     # shellcheck disable=SC2086  # JAVA_OPTS is a list of options
     java $JAVA_OPTS -jar "$W/xfernode.jar" --node-id "$id" --cluster-config "$W/hazelcast.xml" \
-        --root data="$W/data" --root out="$OUT" \
+        --conf "$W/node.yaml" --root data="$W/data" --root out="$OUT" \
         --bridge-port 0 --http-port 0 --data-port 0 > "$W/logs/$id.log" 2>&1 &
     pid=$!
     track "$pid"
@@ -246,6 +246,8 @@ start_nodes() {
     local cfg="$REPO/cluster-config/src/main/resources/xfernode/hazelcast-default.xml" n
     [[ -f "$cfg" ]] || die "missing $cfg"
     sed "s|<cluster-name>[^<]*</cluster-name>|<cluster-name>xfernode-bench-$$</cluster-name>|" "$cfg" > "$W/hazelcast.xml"
+    # the pool the (f) case sends over: a 16 MiB window per transfer, up to 4 connections per peer
+    printf 'pools:\n  - {name: bench, maxPerPeer: 4, window: 16777216}\n' > "$W/node.yaml"
     log "starting xfernode nodes $XF_A and $XF_B"
     start_node "$XF_A"; XF_A_HTTP=$NODE_HTTP
     start_node "$XF_B"; XF_B_HTTP=$NODE_HTTP
@@ -403,6 +405,15 @@ case_xf_cross_pattern() {
         "sink": {"type": "null", "node": "'$XF_B'"}, "options": {"hop": "direct"}}'
 }
 
+# (f): the same copy as (c) over a pool's shared connections, in 4 streams.
+case_xf_pool_file() {
+    rm -f "$OUT/xf-pool.bin"
+    xf_run xf_pool_file '{"source": {"type": "file", "node": "'$XF_A'", "path": "data/bench.bin"},
+        "sink": {"type": "file", "node": "'$XF_B'", "path": "out/xf-pool.bin", "overwrite": true},
+        "options": {"hop": "pool", "pool": "bench", "streams": 4}}'
+    check_copy "$OUT/xf-pool.bin"
+}
+
 # id | group | what it does | the limit it is compared with
 CASES=(
     "iperf3|limit|iperf3 -c 127.0.0.1 -t $IPERF_SECONDS (memory to memory over loopback)|iperf3"
@@ -416,13 +427,14 @@ CASES=(
     "xf_cross_file|xfernode|(c) file on node a -> file on node b, hop direct|cp"
     "xf_cross_random|xfernode|(d) random on node a -> null on node b, hop direct|iperf3"
     "xf_cross_pattern|xfernode|(e, extra) pattern on node a -> null on node b, hop direct|iperf3"
+    "xf_pool_file|xfernode|(f) file on node a -> file on node b, hop pool, 4 streams|cp"
 )
 
 # The order the cases run in, within a round (the table keeps the order above). On the machine this was
 # written on (a VM), a write into the page cache runs faster right after another large file was
 # deleted than after a few seconds without one; so cp runs right after gridftp and the xfernode
 # file -> file case right after cp: the two that "x cp" compares start from the same state.
-RUN_ORDER="iperf3 cat socat rsync gridftp cp xf_file_file xf_file_null xf_cross_file xf_cross_random xf_cross_pattern"
+RUN_ORDER="iperf3 cat socat rsync gridftp cp xf_file_file xf_file_null xf_cross_file xf_pool_file xf_cross_random xf_cross_pattern"
 
 selected() { [[ -z "${BENCH_CASES:-}" || " $BENCH_CASES " == *" $1 "* ]]; }
 

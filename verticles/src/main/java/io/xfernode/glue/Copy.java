@@ -59,8 +59,17 @@ final class Copy {
     return total;
   }
 
-  /** Zero copy in user space where the JDK can (a file or a socket into a file). */
+  /** The buffer a socket's bytes go through on their way into a file. */
+  static final int SOCKET_TO_FILE_BUFFER = 1 << 20;
+
+  /**
+   * Zero copy in user space from a file ({@code transferFrom}); from anything else, such as a socket,
+   * through one large direct buffer: the JDK's {@code transferFrom} would read it 8 KiB at a time.
+   */
   static long transferFrom(ReadableByteChannel in, FileChannel out, ElementContext ctx) throws IOException, InterruptedException {
+    if (!(in instanceof FileChannel)) {
+      return readInto(in, out, ctx);
+    }
     long position = out.position();
     long total = 0;
     while (true) {
@@ -79,6 +88,36 @@ final class Copy {
       position += n;
       total += n;
       ctx.progress(n);
+    }
+    out.position(position);
+    return total;
+  }
+
+  private static long readInto(ReadableByteChannel in, FileChannel out, ElementContext ctx)
+    throws IOException, InterruptedException {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(SOCKET_TO_FILE_BUFFER);
+    long position = out.position();
+    long total = 0;
+    while (true) {
+      checkCancelled(ctx);
+      int n = in.read(buffer);
+      if (n < 0 && buffer.position() == 0) {
+        break;
+      }
+      // write when the buffer is full, at the end, or when the socket has nothing more for now
+      if (n < 0 || n == 0 || !buffer.hasRemaining()) {
+        buffer.flip();
+        int wrote = buffer.remaining();
+        while (buffer.hasRemaining()) {
+          position += out.write(buffer, position);
+        }
+        buffer.clear();
+        total += wrote;
+        ctx.progress(wrote);
+        if (n < 0) {
+          break;
+        }
+      }
     }
     out.position(position);
     return total;

@@ -71,7 +71,7 @@ final class Ends {
     return n;
   }
 
-  /** Receives a socket's bytes into the downstream's channel, into a file without a user-space copy. */
+  /** Receives a socket's bytes into the downstream's channel; into a file through one large direct buffer. */
   static long socketToChannel(ElementContext ctx, SocketChannel socket) throws Exception {
     ChannelOffer out = ctx.outputChannel();
     if (out.isFile()) {
