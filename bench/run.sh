@@ -414,6 +414,12 @@ case_xf_pool_file() {
     check_copy "$OUT/xf-pool.bin"
 }
 
+# Not one of SPEC's cases: (e) over the pool, to tell the pool hop's own cost from the file elements'.
+case_xf_pool_pattern() {
+    xf_run xf_pool_pattern '{"source": {"type": "pattern", "node": "'$XF_A'", "length": '$SIZE'},
+        "sink": {"type": "null", "node": "'$XF_B'"}, "options": {"hop": "pool", "pool": "bench", "streams": 4}}'
+}
+
 # id | group | what it does | the limit it is compared with
 CASES=(
     "iperf3|limit|iperf3 -c 127.0.0.1 -t $IPERF_SECONDS (memory to memory over loopback)|iperf3"
@@ -428,13 +434,14 @@ CASES=(
     "xf_cross_random|xfernode|(d) random on node a -> null on node b, hop direct|iperf3"
     "xf_cross_pattern|xfernode|(e, extra) pattern on node a -> null on node b, hop direct|iperf3"
     "xf_pool_file|xfernode|(f) file on node a -> file on node b, hop pool, 4 streams|cp"
+    "xf_pool_pattern|xfernode|(g, extra) pattern on node a -> null on node b, hop pool, 4 streams|iperf3"
 )
 
 # The order the cases run in, within a round (the table keeps the order above). On the machine this was
 # written on (a VM), a write into the page cache runs faster right after another large file was
 # deleted than after a few seconds without one; so cp runs right after gridftp and the xfernode
 # file -> file case right after cp: the two that "x cp" compares start from the same state.
-RUN_ORDER="iperf3 cat socat rsync gridftp cp xf_file_file xf_file_null xf_cross_file xf_pool_file xf_cross_random xf_cross_pattern"
+RUN_ORDER="iperf3 cat socat rsync gridftp cp xf_file_file xf_file_null xf_cross_file xf_pool_file xf_cross_random xf_cross_pattern xf_pool_pattern"
 
 selected() { [[ -z "${BENCH_CASES:-}" || " $BENCH_CASES " == *" $1 "* ]]; }
 

@@ -14,7 +14,7 @@ import io.vertx.core.streams.WriteStream;
  */
 public final class CrossPipe {
 
-  static final int IN_FLIGHT = 4;
+  static final int IN_FLIGHT = 16;
 
   private CrossPipe() {
   }

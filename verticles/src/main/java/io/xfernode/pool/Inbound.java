@@ -61,6 +61,9 @@ public final class Inbound implements ReadStream<Buffer> {
   private record Piece(Chan chan, Buffer data) {
   }
 
+  /** The least credit a stream gets, however many streams share the window. */
+  static final int MIN_CREDIT = 16 * 1024;
+
   private final String transfer;
   private final int streams;
   private final long perStream;
@@ -82,7 +85,7 @@ public final class Inbound implements ReadStream<Buffer> {
   Inbound(String transfer, int streams, int window, Runnable release) {
     this.transfer = transfer;
     this.streams = streams;
-    this.perStream = Math.max(Outbound.CHUNK, window / streams);
+    this.perStream = Math.max(MIN_CREDIT, window / streams);
     this.release = release;
   }
 

@@ -22,7 +22,7 @@ public final class Outbound implements ChannelEnd {
   /** The bytes a writer may queue before {@link #writeQueueFull()}. */
   static final int MAX_QUEUED = 1 << 20;
   /** The largest DATA payload this side sends. */
-  static final int CHUNK = 64 * 1024;
+  static final int CHUNK = 256 * 1024;
 
   private record Piece(long offset, Buffer data) {
   }

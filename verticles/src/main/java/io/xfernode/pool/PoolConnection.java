@@ -147,7 +147,13 @@ final class PoolConnection {
   }
 
   void send(Frame frame) {
-    if (!closed) {
+    if (closed) {
+      return;
+    }
+    if (frame instanceof Frame.Data data) {
+      socket.write(FrameCodec.dataHeader(data));
+      socket.write(data.payload());
+    } else {
       socket.write(FrameCodec.encode(frame));
     }
   }

@@ -32,6 +32,15 @@ public final class FrameCodec {
     return b;
   }
 
+  /**
+   * A DATA frame's header alone (length, type, channel, offset): written before the payload, which then
+   * goes to the socket as it is, without a copy.
+   */
+  public static Buffer dataHeader(Frame.Data data) {
+    return Buffer.buffer(17).appendInt(13 + data.payload().length()).appendByte((byte) Frame.Data.TYPE)
+      .appendInt(data.channel()).appendLong(data.offset());
+  }
+
   /** Appends {@code s} as a string field: a 2-byte length, then UTF-8 (cut at {@link #MAX_STRING} bytes). */
   static Buffer string(Buffer b, String s) {
     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
