@@ -61,7 +61,8 @@ public final class Pools {
 
   /**
    * @param peers the data address ({@code data.host}, {@code data.port}) of a node, by id
-   * @param tls   {@code data.tls}, or null: a pool with {@code tls: true} then refuses to connect
+   * @param tls   {@code data.tls}, or null: a pool with {@code tls: true} is then refused; when set, the
+   *              data port and every pool connection use it
    */
   public Pools(Vertx vertx, String node, Function<String, Future<SocketAddress>> peers, TlsConfig tls) {
     this.vertx = vertx;
@@ -237,8 +238,9 @@ public final class Pools {
     });
   }
 
+  /** With {@code data.tls} every pool's connections use TLS: the data port speaks nothing else. */
   private NetClient client(PoolDef def) {
-    if (def.tls()) {
+    if (tls != null) {
       if (tlsClient == null) {
         tlsClient = vertx.createNetClient(tls.applyTo(new NetClientOptions().setTcpNoDelay(true)
           .setConnectTimeout(10_000)));
