@@ -11,6 +11,7 @@ import io.xfernode.api.XferException;
 import io.xfernode.pool.wire.Frame;
 import io.xfernode.pool.wire.FrameCodec;
 import io.xfernode.test.TestVertx;
+import io.xfernode.transport.TlsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,10 +61,16 @@ class PoolsTest {
   }
 
   private Pools pools(String node) throws Exception {
+    return listening(vertx, addresses, node, null);
+  }
+
+  /** A node's pools on a data port of its own, found by its peers through {@code addresses}. */
+  static Pools listening(Vertx vertx, Map<String, SocketAddress> addresses, String node, TlsConfig tls)
+    throws Exception {
     Pools p = new Pools(vertx, node, peer -> {
       SocketAddress address = addresses.get(peer);
       return address == null ? Future.failedFuture("unknown node " + peer) : Future.succeededFuture(address);
-    }, null);
+    }, tls);
     addresses.put(node, SocketAddress.inetSocketAddress(await(p.listen("127.0.0.1", 0)), "127.0.0.1"));
     return p;
   }

@@ -53,9 +53,7 @@ class PoolsTlsTest {
   }
 
   private Pools pools(String node, TlsConfig tls) throws Exception {
-    Pools p = new Pools(vertx, node, peer -> Future.succeededFuture(addresses.get(peer)), tls);
-    addresses.put(node, SocketAddress.inetSocketAddress(await(p.listen("127.0.0.1", 0)), "127.0.0.1"));
-    return p;
+    return PoolsTest.listening(vertx, addresses, node, tls);
   }
 
   @AfterAll

@@ -130,11 +130,7 @@ class TwoProcessClusterIT {
   @Test
   @Order(3)
   void a_configured_bridge_port_that_is_taken_stops_the_node_with_one_line() throws Exception {
-    NodeProcess d = node("pd", 2, "--bridge-port", String.valueOf(bridgeA));
-    String output = d.awaitExit(Duration.ofSeconds(60));
-    assertThat(d.process().exitValue()).isEqualTo(2);
-    assertThat(output).contains("xfernode: config error: bridge.port: port " + bridgeA + " on 127.0.0.1 is already in use")
-      .doesNotContain("\tat ");
+    assertTakenPortStopsANode("pd", "--bridge-port", "bridge.port", bridgeA);
   }
 
   @Test
@@ -145,10 +141,15 @@ class TwoProcessClusterIT {
       dataA = client.request(Addresses.NODES, new JsonObject()).getJsonObject("body").getJsonArray("nodes")
         .getJsonObject(0).getJsonObject("data").getInteger("port");
     }
-    NodeProcess f = node("pf", 2, "--data-port", String.valueOf(dataA));
-    String output = f.awaitExit(Duration.ofSeconds(60));
-    assertThat(f.process().exitValue()).isEqualTo(2);
-    assertThat(output).contains("xfernode: config error: data.port: port " + dataA + " on 127.0.0.1 is already in use")
+    assertTakenPortStopsANode("pf", "--data-port", "data.port", dataA);
+  }
+
+  /** Starts node {@code id} with {@code flag} set to pa's {@code port}: it must stop with one line naming {@code key}. */
+  private void assertTakenPortStopsANode(String id, String flag, String key, int port) throws Exception {
+    NodeProcess p = node(id, 2, flag, String.valueOf(port));
+    String output = p.awaitExit(Duration.ofSeconds(60));
+    assertThat(p.process().exitValue()).isEqualTo(2);
+    assertThat(output).contains("xfernode: config error: " + key + ": port " + port + " on 127.0.0.1 is already in use")
       .doesNotContain("\tat ");
   }
 
