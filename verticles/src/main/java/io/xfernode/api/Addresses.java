@@ -43,17 +43,18 @@ public final class Addresses {
     return EVENTS_PREFIX + transferId;
   }
 
-  /** The controller (parent) of transfer {@code id}; elements report to it. Internal. */
-  public static String controller(String transferId) {
-    return "xfer.internal.ctl." + transferId;
+  /**
+   * The controllers of node {@code nodeId}: every report of every transfer it controls, and the cancel
+   * requests for them, arrive here. Internal.
+   */
+  public static String control(String nodeId) {
+    return "xfer.internal.ctl." + nodeId;
   }
 
-  /** One element (child) of a transfer; the controller sends START, CANCEL and COMMIT to it. Internal. */
-  public static String element(String transferId, int index) {
-    return "xfer.internal.elt." + transferId + "." + index;
-  }
-
-  /** The engine agent of node {@code nodeId}: it sets up the elements of a transfer on that node. Internal. */
+  /**
+   * The engine agent of node {@code nodeId}: it sets up, starts, cancels and commits the elements of every
+   * transfer on that node. Internal.
+   */
   public static String agent(String nodeId) {
     return "xfer.internal.agent." + nodeId;
   }

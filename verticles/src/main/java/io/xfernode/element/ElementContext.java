@@ -123,10 +123,18 @@ public interface ElementContext {
   // ---- threads and reporting
 
   /**
-   * Runs blocking work on a thread of its own, named after the transfer and element. Cancel interrupts it.
-   * The future completes on this element's context.
+   * Runs a short blocking call (opening a file, a rename) on the node's worker pool. The future completes
+   * on this element's context.
    */
   <T> Future<T> blocking(String what, Callable<T> work);
+
+  /**
+   * Runs work that lasts the whole transfer (a copy loop, the end of a PULL chain) on one of the stream
+   * threads the transfer reserved on this node: an element calls this no more often than the threads its
+   * mechanism pair declares. The thread is named after the transfer and element while it runs, and cancel
+   * interrupts it. The future completes on this element's context.
+   */
+  <T> Future<T> thread(String what, Callable<T> work);
 
   /** Moves a future's completion onto this element's context. */
   <T> Future<T> onContext(Future<T> future);

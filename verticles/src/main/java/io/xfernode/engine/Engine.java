@@ -23,10 +23,15 @@ import io.xfernode.pool.Pools;
 import io.xfernode.transfer.Agent;
 import io.xfernode.transfer.ChainBuilder;
 import io.xfernode.transfer.Controller;
-import io.xfernode.transfer.Msg;
 import io.xfernode.transfer.State;
 import io.xfernode.transfer.StatusStore;
+import io.xfernode.transfer.StreamThreads;
 import io.xfernode.transfer.TransferSpec;
+import io.xfernode.transfer.msg.CancelRequest;
+import io.xfernode.transfer.msg.ControlMessage;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
 import io.xfernode.transport.SocketRegistry;
 import io.xfernode.transport.SocketSignals;
 
@@ -40,10 +45,13 @@ import java.util.stream.Collectors;
 
 /**
  * The transfer engine of one node, behind the control API (SPEC 2.1): it plans, submits, reports and
- * cancels transfers. A submitted transfer gets a {@link Controller} verticle on this node; its elements
- * are set up by the {@link Agent} of every node the plan touches.
+ * cancels transfers. A submitted transfer gets a {@link Controller} on this node, on a context of its own;
+ * its elements are set up by the {@link Agent} of every node the plan touches. Every report for the
+ * transfers controlled here arrives at this node's one control address.
  */
 public final class Engine {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
   /**
    * @param maxTransfers  transfers this node controls at once; more are refused with 429
@@ -73,8 +81,14 @@ public final class Engine {
   private final SocketRegistry sockets;
   private final Map<String, Controller> active = new ConcurrentHashMap<>();
   private final List<Handler<Integer>> activeListeners = new CopyOnWriteArrayList<>();
+  /** Transfers admitted but not yet in {@link #active}: admission counts them, so it is atomic. */
+  private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+  private final StreamThreads threads;
+  private MessageConsumer<JsonObject> control;
 
-  private Engine(Vertx vertx, Config config, StatusStore store, Agent agent, SocketRegistry sockets) {
+  private Engine(Vertx vertx, Config config, StatusStore store, Agent agent, SocketRegistry sockets,
+                 StreamThreads threads) {
+    this.threads = threads;
     this.sockets = sockets;
     this.vertx = vertx;
     this.config = config;
@@ -83,14 +97,43 @@ public final class Engine {
     this.agent = agent;
   }
 
-  /** Opens the status store and deploys this node's agent. */
+  /** Opens the status store, deploys this node's agent and listens on its control address. */
   public static Future<Engine> start(Vertx vertx, Config config) {
     SocketRegistry sockets = new SocketRegistry(vertx, config.env().nodeId());
-    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets, config.pools());
+    StreamThreads threads = new StreamThreads(Math.max(16, 4 * config.maxTransfers()));
+    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets, config.pools(), threads);
     return sockets.start()
       .compose(v -> StatusStore.open(vertx, config.finishedTtlMs()))
-      .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent, sockets)))
+      .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent, sockets, threads)))
+      .compose(engine -> engine.listen().map(engine))
       .onSuccess(engine -> config.cluster().onNodeLeft(engine::nodeLeft));
+  }
+
+  private Future<Void> listen() {
+    control = vertx.eventBus().consumer(Addresses.control(nodeId()), this::onControl);
+    return control.completion();
+  }
+
+  /** A report or a cancel request for a transfer controlled here. */
+  private void onControl(Message<JsonObject> msg) {
+    ControlMessage m;
+    try {
+      m = ControlMessage.fromJson(msg.body());
+    } catch (XferException e) {
+      msg.fail(e.code(), e.getMessage());
+      return;
+    }
+    Controller c = active.get(m.transfer());
+    if (c != null) {
+      c.handle(m, msg);
+    } else if (m instanceof CancelRequest) {
+      msg.fail(ErrorCode.NOT_FOUND, "transfer " + m.transfer() + " is not controlled by node " + nodeId());
+    }
+  }
+
+  /** The stream threads of this node, for tests and metrics. */
+  public StreamThreads streamThreads() {
+    return threads;
   }
 
   public String nodeId() {
@@ -172,27 +215,44 @@ public final class Engine {
   }
 
   private Future<JsonObject> launch(Prepared p) {
-    if (active.size() >= config.maxTransfers()) {
+    if (!admit()) {
       return Future.failedFuture(new XferException(ErrorCode.AT_CAPACITY, "node " + nodeId() + " already runs "
-        + active.size() + " transfers (limits.maxTransfers); retry later"));
+        + config.maxTransfers() + " transfers (limits.maxTransfers); retry later"));
     }
     String id = p.spec().id();
     JsonObject pending = new JsonObject().put("id", id).put("state", State.PENDING.name()).put("node", nodeId());
-    return store.reserve(id, pending).compose(free -> {
+    java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Runnable unadmit = () -> {
+      if (counted.getAndSet(false)) {
+        admitted.decrementAndGet();
+      }
+    };
+    return store.reserve(id, pending, p.spec().options().resume()).compose(free -> {
       if (!free) {
         return Future.failedFuture(XferException.conflict("id", "a transfer \"" + id + "\" already exists"));
       }
       Promise<JsonObject> submitted = Promise.promise();
-      Controller controller = new Controller(p.spec(), p.plan(), nodeId(), store, submitted, this::finished);
+      Controller controller = new Controller(vertx, ((VertxInternal) vertx).createEventLoopContext(), nodeId(),
+        p.spec(), p.plan(), store, submitted, this::finished);
       active.put(id, controller);
+      unadmit.run();
       changed();
-      vertx.deployVerticle(controller).onFailure(t -> {
-        active.remove(id);
-        changed();
-        submitted.tryFail(t);
-      });
+      controller.start();
       return submitted.future();
-    });
+    }).onComplete(ar -> unadmit.run());
+  }
+
+  /** Takes a place for one more transfer, atomically; false when {@code limits.maxTransfers} are taken. */
+  private boolean admit() {
+    while (true) {
+      int n = admitted.get();
+      if (n + active.size() >= config.maxTransfers()) {
+        return false;
+      }
+      if (admitted.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
   }
 
   private void finished(Controller controller) {
@@ -215,7 +275,7 @@ public final class Engine {
     }
     Controller local = active.get(id);
     if (local != null) {
-      return Future.succeededFuture(local.status());
+      return Future.succeededFuture(local.status().copy());
     }
     return store.get(id).compose(s -> s == null
       ? Future.failedFuture(XferException.notFound("id", "no transfer \"" + id + "\""))
@@ -259,18 +319,21 @@ public final class Engine {
       if (State.valueOf(s.getString("state")).isFinal()) {
         return Future.succeededFuture(s);
       }
-      return vertx.eventBus().<JsonObject>request(Addresses.controller(id),
-          Msg.of(Msg.CANCEL_REQUEST).put("reason", reason), new DeliveryOptions().setSendTimeout(30_000))
+      String controller = s.getString("node");
+      return vertx.eventBus().<JsonObject>request(Addresses.control(controller),
+          new CancelRequest(id, reason).toJson(), new DeliveryOptions().setSendTimeout(30_000))
         .map(m -> m.body())
-        .recover(t -> {
-          if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.NO_HANDLERS) {
-            return store.get(id).compose(now -> now != null && State.valueOf(now.getString("state")).isFinal()
-              ? Future.succeededFuture(now)
-              : Future.failedFuture(new XferException(ErrorCode.UNAVAILABLE, "the controller of \"" + id
-                + "\" is unreachable (node " + s.getString("node") + ")")));
+        .recover(t -> store.get(id).compose(now -> {
+          if (now != null && State.valueOf(now.getString("state")).isFinal()) {
+            return Future.succeededFuture(now);
+          }
+          if (t instanceof ReplyException && (((ReplyException) t).failureType() == ReplyFailure.NO_HANDLERS
+            || ((ReplyException) t).failureCode() == ErrorCode.NOT_FOUND)) {
+            return Future.failedFuture(new XferException(ErrorCode.UNAVAILABLE, "the controller of \"" + id
+              + "\" is unreachable (node " + controller + ")"));
           }
           return Future.failedFuture(t);
-        });
+        }));
     });
   }
 
@@ -315,12 +378,15 @@ public final class Engine {
     agent.nodeLeft(node);
   }
 
-  /** Cancels every transfer this node controls; completes when they have ended. */
+  /** Cancels every transfer this node controls and every local element; completes when they have ended. */
   public Future<Void> stop() {
     List<Future<?>> ends = active.keySet().stream().map(id -> (Future<?>) vertx.eventBus()
-      .request(Addresses.controller(id), Msg.of(Msg.CANCEL_REQUEST).put("reason", "node " + nodeId() + " is stopping"))
+      .request(Addresses.control(nodeId()), new CancelRequest(id, "node " + nodeId() + " is stopping").toJson())
       .otherwiseEmpty()).collect(Collectors.toList());
-    return Future.join(ends).mapEmpty();
+    return Future.join(ends).transform(v -> agent.cancelAll("node " + nodeId() + " is stopping"))
+      .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
+      .onComplete(v -> threads.shutdown())
+      .mapEmpty();
   }
 
   /** The set of nodes the engine can reach now; exposed for the node's API. */

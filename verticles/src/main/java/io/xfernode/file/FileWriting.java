@@ -96,7 +96,7 @@ public final class FileWriting extends Element {
   @Override
   public Future<Void> start(ElementContext ctx) {
     if (tree) {
-      return ctx.blocking("unpack", () -> TreeReader.unpack(ctx.inputPuller(), temp, ctx.name(), ctx)).mapEmpty();
+      return ctx.thread("unpack", () -> TreeReader.unpack(ctx.inputPuller(), temp, ctx.name(), ctx)).mapEmpty();
     }
     if (ctx.inMechanism() == Mechanism.CHANNEL) {
       return ctx.channelDone().mapEmpty();

@@ -94,7 +94,7 @@ public final class ProcessFilter extends BaseElementType<List<String>> {
 
     @Override
     public Future<Void> start(ElementContext ctx) {
-      Future<Void> feeder = ctx.blocking("feed", () -> {
+      Future<Void> feeder = ctx.thread("feed", () -> {
         try {
           return feed(ctx);
         } catch (Exception e) {

@@ -38,7 +38,7 @@ abstract class BlockingGlue extends GlueBase {
 
     @Override
     public Future<Void> start(ElementContext ctx) {
-      return ctx.blocking("copy", () -> {
+      return ctx.thread("copy", () -> {
         sockets.open(ctx);
         long bytes = move(ctx, sockets);
         sockets.close();

@@ -22,7 +22,7 @@ abstract class ConsumingSink extends Element {
   public Future<Void> start(ElementContext ctx) {
     if (ctx.inMechanism() == Mechanism.PULL) {
       PullSource in = ctx.inputPuller();
-      return ctx.blocking("consume", () -> {
+      return ctx.thread("consume", () -> {
         Buffer b;
         while ((b = in.pull()) != null) {
           consume(b);

@@ -1,9 +1,11 @@
 package io.xfernode.transfer;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
@@ -18,13 +20,17 @@ import io.xfernode.glue.Glue;
 import io.xfernode.glue.GlueTable;
 import io.xfernode.link.ChannelLink;
 import io.xfernode.link.Link;
-import io.xfernode.pool.PoolLink;
-import io.xfernode.pool.Pools;
 import io.xfernode.link.PullLink;
 import io.xfernode.link.Ring;
 import io.xfernode.link.TcpLink;
-import io.xfernode.plan.Plan;
 import io.xfernode.plan.Step;
+import io.xfernode.pool.PoolLink;
+import io.xfernode.pool.Pools;
+import io.xfernode.transfer.msg.Cancel;
+import io.xfernode.transfer.msg.Commit;
+import io.xfernode.transfer.msg.ControlMessage;
+import io.xfernode.transfer.msg.Setup;
+import io.xfernode.transfer.msg.Start;
 import io.xfernode.transport.SocketRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +44,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The engine's presence on one node: on SETUP from a controller, it builds the links between the plan's
- * elements that run here, makes those elements and deploys one {@link ElementHost} verticle for each. It
- * also cancels local elements whose controller's node leaves the cluster.
+ * The engine's presence on one node, at {@code xfer.internal.agent.<node>}: on SETUP it makes a
+ * {@link Slice} of the transfer's local elements, with the links between them, on a context of its own;
+ * START, CANCEL and COMMIT go to that slice. One consumer serves every transfer, so a transfer registers
+ * nothing in the cluster.
  */
 public final class Agent extends VerticleBase {
-
-  /** This node's pools, or null on an engine without them. */
-  private final Pools pools;
 
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
@@ -53,74 +57,123 @@ public final class Agent extends VerticleBase {
   private final ElementRegistry registry;
   private final GlueTable glue;
   private final SocketRegistry sockets;
-  private final Map<String, Hosted> hosted = new ConcurrentHashMap<>();
+  private final Pools pools;
+  private final StreamThreads threads;
+  private final Map<String, Slice> slices = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
-  private record Hosted(String controllerNode, List<ElementHost> hosts) {
-  }
-
-  public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue, SocketRegistry sockets, Pools pools) {
-    this.pools = pools;
-    this.sockets = sockets;
+  /** @param pools this node's pools, or null on an engine without them */
+  public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue, SocketRegistry sockets, Pools pools,
+               StreamThreads threads) {
     this.env = env;
     this.registry = registry;
     this.glue = glue;
+    this.sockets = sockets;
+    this.pools = pools;
+    this.threads = threads;
   }
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(Addresses.agent(env.nodeId()), this::onSetup);
+    consumer = vertx.eventBus().consumer(Addresses.agent(env.nodeId()), this::onMessage);
     return consumer.completion();
   }
 
-  private void onSetup(Message<JsonObject> msg) {
+  private void onMessage(Message<JsonObject> msg) {
+    ControlMessage m;
     try {
-      if (!Msg.SETUP.equals(Msg.type(msg.body()))) {
-        throw XferException.badRequest("type", "the agent only takes SETUP");
+      m = ControlMessage.fromJson(msg.body());
+    } catch (XferException e) {
+      msg.fail(e.code(), e.getMessage());
+      return;
+    }
+    if (m instanceof Setup setup) {
+      onSetup(setup, msg);
+    } else if (m instanceof Start start) {
+      Slice slice = slices.get(start.transfer());
+      if (slice != null) {
+        slice.start(start);
       }
-      setup(msg.body()).onComplete(ar -> {
+    } else if (m instanceof Cancel cancel) {
+      Slice slice = slices.get(cancel.transfer());
+      (slice == null ? Future.<Void>succeededFuture() : slice.cancel(cancel.reason()))
+        .onComplete(ar -> msg.reply(new JsonObject()));
+    } else if (m instanceof Commit commit) {
+      Slice slice = slices.get(commit.transfer());
+      if (slice == null) {
+        msg.fail(ErrorCode.UNAVAILABLE, "transfer " + commit.transfer() + " has no elements left on node "
+          + env.nodeId());
+        return;
+      }
+      slice.commit().onComplete(ar -> {
         if (ar.succeeded()) {
-          msg.reply(new JsonObject().put("node", env.nodeId()));
+          msg.reply(new JsonObject());
         } else {
           XferException e = XferException.from(ar.cause());
-          msg.fail(e.code(), e.getMessage());
+          msg.fail(e.code(), e.element() == null ? e.getMessage() : e.element() + ": " + e.getMessage());
         }
       });
-    } catch (RuntimeException e) {
-      XferException x = ElementErrors.classify(e);
-      msg.fail(x.code(), x.getMessage());
+    } else {
+      msg.fail(ErrorCode.BAD_REQUEST, "type: the agent does not take " + m.type());
     }
   }
 
-  private Future<Void> setup(JsonObject body) {
-    String transferId = body.getString("transfer");
-    String controller = body.getString("controller");
-    Plan plan = Plan.fromJson(body.getJsonObject("plan"));
-    List<Step> steps = plan.steps();
-    Link[] links = links(steps, body.getString("token"));
-    List<ElementHost> hosts = java.util.Collections.synchronizedList(new ArrayList<>());
+  private void onSetup(Setup setup, Message<JsonObject> msg) {
+    Slice slice;
+    try {
+      slice = slice(setup);
+    } catch (RuntimeException e) {
+      XferException x = ElementErrors.classify(e);
+      msg.fail(x.code(), x.getMessage());
+      return;
+    }
+    if (slices.putIfAbsent(setup.transfer(), slice) != null) {
+      slice.cancel("a duplicate SETUP");
+      msg.fail(ErrorCode.CONFLICT, "transfer " + setup.transfer() + " is set up on node " + env.nodeId() + " already");
+      return;
+    }
+    slice.ended().onComplete(v -> slices.remove(setup.transfer(), slice));
+    msg.reply(new JsonObject().put("node", env.nodeId()));
+    slice.setup();
+  }
+
+  /** Makes the transfer's local elements, their links and their contexts; nothing is opened yet. */
+  private Slice slice(Setup setup) {
+    String transfer = setup.transfer();
+    List<Step> steps = setup.plan().steps();
+    Link[] links = links(steps, setup.token());
+    int needed = 0;
     for (Step step : steps) {
-      if (!env.nodeId().equals(step.node())) {
-        continue;
+      if (env.nodeId().equals(step.node())) {
+        needed += step.cost().threads();
       }
-      Element element = create(step);
-      Link in = step.index() == 0 ? null : links[step.index() - 1];
-      Link out = step.index() == steps.size() - 1 ? null : links[step.index()];
-      if (in == null && step.index() > 0 || out == null && step.index() < steps.size() - 1) {
-        throw new XferException(ErrorCode.INTERNAL, step.name() + ": no link to a neighbour on another node");
+    }
+    StreamThreads.Reservation reservation = threads.reserve(transfer, needed);
+    try {
+      Context context = ((VertxInternal) vertx).createEventLoopContext();
+      List<ElementRun> runs = new ArrayList<>();
+      java.util.function.Consumer<ControlMessage> reporter = m ->
+        vertx.eventBus().send(Addresses.control(setup.controllerNode()), m.toJson());
+      for (Step step : steps) {
+        if (!env.nodeId().equals(step.node())) {
+          continue;
+        }
+        Element element = create(step);
+        Link in = step.index() == 0 ? null : links[step.index() - 1];
+        Link out = step.index() == steps.size() - 1 ? null : links[step.index()];
+        if (in == null && step.index() > 0 || out == null && step.index() < steps.size() - 1) {
+          throw new XferException(ErrorCode.INTERNAL, step.name() + ": no link to a neighbour on another node");
+        }
+        HostedContext ctx = new HostedContext(transfer, step.index(), step.name(), env, sockets, pools, in, out,
+          reservation);
+        ctx.bind(vertx, context, reporter);
+        runs.add(new ElementRun(ctx, element));
       }
-      HostedContext ctx = new HostedContext(transferId, step.index(), step.name(), env, sockets, pools, in, out);
-      ElementHost[] self = new ElementHost[1];
-      self[0] = new ElementHost(ctx, element, controller, () -> gone(transferId, hosts, self[0]));
-      hosts.add(self[0]);
+      return new Slice(vertx, context, setup, env.nodeId(), runs, reservation, reporter);
+    } catch (RuntimeException e) {
+      reservation.release();
+      throw e;
     }
-    hosted.put(transferId, new Hosted(body.getString("controllerNode"), hosts));
-    List<Future<String>> deployed = new ArrayList<>();
-    for (ElementHost host : List.copyOf(hosts)) {
-      deployed.add(vertx.deployVerticle(host));
-    }
-    return Future.all(deployed).<Void>mapEmpty().onFailure(t -> log.error("transfer {}: cannot deploy its elements",
-      transferId, t));
   }
 
   /** The link after each step; {@code null} where this node runs neither side. */
@@ -181,29 +234,28 @@ public final class Agent extends VerticleBase {
 
   /** Cancels the local elements of every transfer controlled from {@code nodeId}, which left the cluster. */
   public void nodeLeft(String nodeId) {
-    hosted.forEach((id, h) -> {
-      if (nodeId.equals(h.controllerNode())) {
-        log.warn("transfer {}: its controller's node {} left the cluster: cancelling its elements here", id, nodeId);
-        h.hosts().forEach(ElementHost::controllerLost);
-        hosted.remove(id);
+    slices.values().forEach(slice -> {
+      if (nodeId.equals(slice.setupMessage().controllerNode())) {
+        log.warn("transfer {}: its controller's node {} left the cluster: cancelling its elements here",
+          slice.transfer(), nodeId);
+        slice.cancel("node " + nodeId + ", the transfer's controller, left the cluster");
       }
     });
   }
 
-  private void gone(String transferId, List<ElementHost> hosts, ElementHost host) {
-    hosts.remove(host);
-    if (hosts.isEmpty()) {
-      hosted.remove(transferId);
-    }
-  }
-
   /** @return the transfers with elements on this node */
   public int hostedTransfers() {
-    return hosted.size();
+    return slices.size();
+  }
+
+  /** Cancels every slice; completes when each has released everything. */
+  public Future<Void> cancelAll(String reason) {
+    return Future.join(slices.values().stream().map(s -> s.cancel(reason)).toList()).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return cancelAll("node " + env.nodeId() + " is stopping")
+      .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.unregister());
   }
 }

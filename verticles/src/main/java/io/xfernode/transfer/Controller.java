@@ -1,41 +1,64 @@
 package io.xfernode.transfer;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.element.Mechanism;
+import io.xfernode.link.Endpoint;
 import io.xfernode.plan.Plan;
 import io.xfernode.plan.Step;
+import io.xfernode.transfer.msg.Cancel;
+import io.xfernode.transfer.msg.CancelRequest;
+import io.xfernode.transfer.msg.Commit;
+import io.xfernode.transfer.msg.ControlMessage;
+import io.xfernode.transfer.msg.Done;
+import io.xfernode.transfer.msg.Failure;
+import io.xfernode.transfer.msg.Info;
+import io.xfernode.transfer.msg.Progress;
+import io.xfernode.transfer.msg.Ready;
+import io.xfernode.transfer.msg.Setup;
+import io.xfernode.transfer.msg.Start;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The parent of one transfer: it sets the plan's elements up on their nodes, starts them once every one is
- * READY, follows their reports, verifies checksums, and ends the transfer exactly once: COMMIT to every
- * element when all are DONE, CANCEL to every element on the first error, a cancel request, the deadline,
- * or the loss of a node. The final state is recorded only after the elements have answered, so a
- * CANCELLED transfer has already removed its partial output.
+ * The parent of one transfer, on a context of its own: it sets the plan's elements up on their nodes
+ * (SETUP to each node's agent), starts them once every one is READY, follows their reports, verifies
+ * checksums, and ends the transfer exactly once: COMMIT to every node when all elements are DONE, CANCEL
+ * to every node on the first error, a cancel request, the deadline, or the loss of a node. The final
+ * state is recorded only after the nodes have answered, so a CANCELLED transfer has already removed its
+ * partial output.
  */
-public final class Controller extends VerticleBase {
+public final class Controller {
 
   private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
   static final long SETUP_TIMEOUT_MS = 30_000;
   static final long END_TIMEOUT_MS = 10_000;
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
+  private final Vertx vertx;
+  private final Context context;
+  private final String node;
   private final TransferSpec spec;
   private final Plan plan;
   private final StatusStore.Writer writer;
@@ -45,30 +68,36 @@ public final class Controller extends VerticleBase {
   private final List<Step> steps;
   private final boolean[] ready;
   private final boolean[] done;
-  private final JsonObject[] listenIn;
-  private final JsonObject[] listenOut;
+  private final Endpoint[] listenIn;
+  private final Endpoint[] listenOut;
   private final JsonObject[] results;
   private final long[] progress;
-  private Events events;
-  private MessageConsumer<JsonObject> consumer;
+  private final boolean autoStart;
+  private final Events events;
+  private volatile JsonObject snapshot;
   private int readyCount;
   private int doneCount;
+  private boolean running;
   private boolean ending;
   private State target;
   private final List<Message<JsonObject>> cancelRequests = new ArrayList<>();
   /** Nodes that left: their elements are gone with them, and nobody waits for their answer. */
-  private final java.util.Set<String> lostNodes = new java.util.HashSet<>();
-  /** The agents' answers to SETUP: once they are in, every element host exists and hears CANCEL. */
+  private final Set<String> lostNodes = new HashSet<>();
+  /** The agents' answers to SETUP: once they are in, every slice exists and hears CANCEL. */
   private final List<Future<?>> setupAcks = new ArrayList<>();
   private long setupTimer = -1;
   private long deadline = -1;
   private long lastStored;
 
   /**
+   * @param context   the context everything of this controller runs on
    * @param submitted completed with the submit's reply once the transfer runs, or failed if it never does
    */
-  public Controller(TransferSpec spec, Plan plan, String node, StatusStore store, Promise<JsonObject> submitted,
-                    Consumer<Controller> onFinished) {
+  public Controller(Vertx vertx, Context context, String node, TransferSpec spec, Plan plan, StatusStore store,
+                    Promise<JsonObject> submitted, Consumer<Controller> onFinished) {
+    this.vertx = vertx;
+    this.context = context;
+    this.node = node;
     this.spec = spec;
     this.plan = plan;
     this.writer = store.writer(spec.id());
@@ -79,10 +108,14 @@ public final class Controller extends VerticleBase {
     int n = steps.size();
     this.ready = new boolean[n];
     this.done = new boolean[n];
-    this.listenIn = new JsonObject[n];
-    this.listenOut = new JsonObject[n];
+    this.listenIn = new Endpoint[n];
+    this.listenOut = new Endpoint[n];
     this.results = new JsonObject[n];
     this.progress = new long[n];
+    // START carries listen addresses between neighbours; a plan without TCP links needs none
+    this.autoStart = steps.stream().noneMatch(s -> s.out() == Mechanism.TCP_LISTEN || s.out() == Mechanism.TCP_CONNECT);
+    this.events = new Events(vertx.eventBus(), spec.id());
+    this.snapshot = status.toJson();
   }
 
   public String id() {
@@ -93,16 +126,19 @@ public final class Controller extends VerticleBase {
     return plan;
   }
 
-  /** The status as it stands, for a node that wants it without asking the store. */
+  /** The status as it stands: an immutable snapshot, safe to read from any thread (copy before changing it). */
   public JsonObject status() {
-    return status.toJson();
+    return snapshot;
   }
 
-  @Override
-  public Future<?> start() {
-    events = new Events(vertx.eventBus(), spec.id());
-    consumer = vertx.eventBus().consumer(Addresses.controller(spec.id()), this::onMessage);
-    return consumer.completion().onSuccess(v -> setup());
+  /** Starts the transfer: SETUP to every node of the plan. */
+  public void start() {
+    context.runOnContext(v -> setup());
+  }
+
+  /** Takes a report or a cancel request for this transfer, from any thread. */
+  public void handle(ControlMessage msg, Message<JsonObject> raw) {
+    context.runOnContext(v -> onMessage(msg, raw));
   }
 
   private void setup() {
@@ -114,15 +150,16 @@ public final class Controller extends VerticleBase {
     }
     setupTimer = vertx.setTimer(SETUP_TIMEOUT_MS, t -> fail(new XferException(ErrorCode.TIMEOUT,
       "the elements were not all ready within " + SETUP_TIMEOUT_MS / 1000 + " s")));
-    // the pool hop's token goes to the agents only: it is in no plan, status or event
+    // the data connections' token goes to the agents only: it is in no plan, status or event
     byte[] token = new byte[16];
     RANDOM.nextBytes(token);
-    JsonObject setup = Msg.of(Msg.SETUP).put("transfer", spec.id()).put("controller", Addresses.controller(spec.id()))
-      .put("controllerNode", status.toJson().getString("node")).put("plan", plan.toJson())
-      .put("token", java.util.HexFormat.of().formatHex(token));
-    for (String node : plan.nodes()) {
-      setupAcks.add(vertx.eventBus().request(Addresses.agent(node), setup, new DeliveryOptions().setSendTimeout(SETUP_TIMEOUT_MS))
-        .onFailure(t -> fail(unreachable(node, t))));
+    Setup setup = new Setup(spec.id(), node, plan, HexFormat.of().formatHex(token), autoStart,
+      spec.options().resume());
+    JsonObject json = setup.toJson();
+    for (String n : plan.nodes()) {
+      setupAcks.add(vertx.eventBus().request(Addresses.agent(n), json, new DeliveryOptions()
+          .setSendTimeout(SETUP_TIMEOUT_MS))
+        .onFailure(t -> fail(unreachable(n, t))));
     }
   }
 
@@ -133,52 +170,51 @@ public final class Controller extends VerticleBase {
     return XferException.from(t);
   }
 
-  private void onMessage(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    String type;
-    try {
-      type = Msg.type(body);
-    } catch (XferException e) {
-      msg.fail(e.code(), e.getMessage());
-      return;
-    }
-    if (Msg.CANCEL_REQUEST.equals(type)) {
-      cancelRequests.add(msg);
-      cancel(body.getString("reason", "cancelled by request"));
-      return;
-    }
-    int index = body.getInteger("index", -1);
-    if (index < 0 || index >= steps.size()) {
-      return;
-    }
-    switch (type) {
-      case Msg.READY -> onReady(index, body);
-      case Msg.PROGRESS -> onProgress(index, body.getLong("bytes", 0L));
-      case Msg.INFO -> {
-        JsonObject info = body.getJsonObject("info", new JsonObject());
-        status.info(steps.get(index).name(), info);
-        events.info(steps.get(index).name(), info);
-      }
-      case Msg.DONE -> onDone(index, body);
-      case Msg.ERROR -> fail(XferException.fromJson(body.getJsonObject("error", new JsonObject()))
-        .withElement(steps.get(index).name()));
-      default -> log.debug("transfer {}: ignoring {} from {}", spec.id(), type, steps.get(index).name());
+  private void onMessage(ControlMessage msg, Message<JsonObject> raw) {
+    if (msg instanceof CancelRequest request) {
+      cancelRequests.add(raw);
+      cancel(request.reason());
+    } else if (msg instanceof Ready r) {
+      onReady(r);
+    } else if (msg instanceof Progress p && valid(p.index())) {
+      onProgress(p.index(), p.bytes());
+    } else if (msg instanceof Info i && valid(i.index())) {
+      status.info(steps.get(i.index()).name(), i.info());
+      events.info(steps.get(i.index()).name(), i.info());
+      changed();
+    } else if (msg instanceof Done d && valid(d.index())) {
+      onDone(d);
+    } else if (msg instanceof Failure f) {
+      String element = valid(f.index()) ? steps.get(f.index()).name() : null;
+      fail(f.error().withElement(element));
+    } else {
+      log.debug("transfer {}: ignoring {}", spec.id(), msg.type());
     }
   }
 
-  private void onReady(int index, JsonObject body) {
-    if (ready[index] || ending) {
+  private boolean valid(int index) {
+    return index >= 0 && index < steps.size();
+  }
+
+  private void onReady(Ready r) {
+    if (ending) {
       return;
     }
-    ready[index] = true;
-    readyCount++;
-    listenIn[index] = body.getJsonObject("listenIn");
-    listenOut[index] = body.getJsonObject("listenOut");
-    if (body.getJsonObject("endpoints") != null) {
-      status.endpoints(steps.get(index).name(), body.getJsonObject("endpoints"));
-    }
-    if (body.containsKey("total") && steps.get(index).index() == 0) {
-      status.total(body.getLong("total"));
+    for (Ready.Element e : r.elements()) {
+      int i = e.index();
+      if (!valid(i) || ready[i]) {
+        continue;
+      }
+      ready[i] = true;
+      readyCount++;
+      listenIn[i] = e.listenIn();
+      listenOut[i] = e.listenOut();
+      if (e.endpoints() != null) {
+        status.endpoints(steps.get(i).name(), e.endpoints());
+      }
+      if (e.total() >= 0 && i == 0) {
+        status.total(e.total());
+      }
     }
     if (readyCount == steps.size()) {
       vertx.cancelTimer(setupTimer);
@@ -187,26 +223,35 @@ public final class Controller extends VerticleBase {
   }
 
   private void run() {
-    transition(State.RUNNING);
-    for (int i = 0; i < steps.size(); i++) {
-      JsonObject start = Msg.of(Msg.START);
-      // TCP_LISTEN: the downstream listens for its input; TCP_CONNECT: the upstream listens for its output
-      if (i > 0 && listenOut[i - 1] != null) {
-        start.put("inPeer", listenOut[i - 1]);
-      }
-      if (i + 1 < steps.size() && listenIn[i + 1] != null) {
-        start.put("outPeer", listenIn[i + 1]);
-      }
-      String node = steps.get(i).node();
-      vertx.eventBus().request(Addresses.element(spec.id(), i), start)
-        .onFailure(t -> fail(unreachable(node, t)));
+    if (!autoStart) {
+      sendStart();
     }
+    running = true;
+    transition(State.RUNNING);
     JsonObject reply = new JsonObject().put("id", spec.id()).put("state", State.RUNNING.name())
-      .put("plan", status.toJson().getJsonObject("plan"));
+      .put("plan", snapshot.getJsonObject("plan"));
     if (!status.endpoints().isEmpty()) {
       reply.put("endpoints", status.endpoints());
     }
     submitted.tryComplete(reply);
+    if (doneCount == steps.size()) {
+      finish();
+    }
+  }
+
+  /** START to every node, with the listen endpoints each of its steps connects to. */
+  private void sendStart() {
+    Map<String, Map<Integer, Start.Peers>> byNode = new HashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      // TCP_CONNECT: the upstream listens for its output; TCP_LISTEN: the downstream listens for its input
+      Endpoint in = i > 0 ? listenOut[i - 1] : null;
+      Endpoint out = i + 1 < steps.size() ? listenIn[i + 1] : null;
+      Map<Integer, Start.Peers> peers = byNode.computeIfAbsent(steps.get(i).node(), k -> new HashMap<>());
+      if (in != null || out != null) {
+        peers.put(i, new Start.Peers(in, out));
+      }
+    }
+    byNode.forEach((n, peers) -> vertx.eventBus().send(Addresses.agent(n), new Start(spec.id(), peers).toJson()));
   }
 
   private void onProgress(int index, long bytes) {
@@ -219,19 +264,21 @@ public final class Controller extends VerticleBase {
       }
     }
     if (events.progress(status.bytes(), status.total(), status.rateBps(), false)) {
+      changed();
       storeThrottled();
     }
   }
 
-  private void onDone(int index, JsonObject body) {
+  private void onDone(Done d) {
+    int index = d.index();
     if (done[index] || ending) {
       return;
     }
     done[index] = true;
     doneCount++;
-    results[index] = body.getJsonObject("result", new JsonObject());
-    onProgress(index, body.getLong("bytes", 0L));
-    if (doneCount == steps.size()) {
+    results[index] = d.result();
+    onProgress(index, d.bytes());
+    if (doneCount == steps.size() && running) {
       finish();
     }
   }
@@ -245,7 +292,7 @@ public final class Controller extends VerticleBase {
     }
     ending = true;
     target = State.DONE;
-    broadcast(Msg.of(Msg.COMMIT)).onComplete(ar -> {
+    broadcast(new Commit(spec.id())).onComplete(ar -> {
       if (ar.failed()) {
         status.error(XferException.from(ar.cause()));
         target = State.FAILED;
@@ -297,6 +344,7 @@ public final class Controller extends VerticleBase {
       return;
     }
     boolean first = status.error(error);
+    changed();
     if (!first || ending) {
       return;
     }
@@ -305,7 +353,7 @@ public final class Controller extends VerticleBase {
     end(State.FAILED, error.getMessage());
   }
 
-  /** Cancels on request; the status is final once every element has answered. */
+  /** Cancels on request; the status is final once every node has answered. */
   void cancel(String reason) {
     if (status.state().isFinal()) {
       answerCancelRequests();
@@ -319,11 +367,11 @@ public final class Controller extends VerticleBase {
   }
 
   /** A node left the cluster: a transfer that touches it fails with 503. Callable from any thread. */
-  public void nodeLeft(String node) {
-    if (plan.nodes().contains(node) && context != null) {
+  public void nodeLeft(String lost) {
+    if (plan.nodes().contains(lost)) {
       context.runOnContext(v -> {
-        lostNodes.add(node);
-        fail(new XferException(ErrorCode.UNAVAILABLE, "node " + node + " left the cluster"));
+        lostNodes.add(lost);
+        fail(new XferException(ErrorCode.UNAVAILABLE, "node " + lost + " left the cluster"));
       });
     }
   }
@@ -332,36 +380,50 @@ public final class Controller extends VerticleBase {
     ending = true;
     target = finalState;
     vertx.cancelTimer(setupTimer);
-    // an element still being deployed would miss the CANCEL and set up anyway: wait for every agent first
+    // a slice still being made would miss the CANCEL and set up anyway: wait for every agent first
     Future.join(new ArrayList<>(setupAcks)).onComplete(acks ->
-      broadcast(Msg.of(Msg.CANCEL).put("reason", reason)).onComplete(ar -> finalState()));
+      broadcast(new Cancel(spec.id(), reason)).onComplete(ar -> finalState()));
   }
 
-  /** Sends {@code msg} to every element and waits for every answer (or the end timeout). */
-  private Future<Void> broadcast(JsonObject msg) {
+  /** Sends {@code msg} to every node of the plan and waits for every answer (or the end timeout). */
+  private Future<Void> broadcast(ControlMessage msg) {
     List<Future<?>> answers = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i++) {
-      if (lostNodes.contains(steps.get(i).node())) {
+    JsonObject json = msg.toJson();
+    for (String n : plan.nodes()) {
+      if (lostNodes.contains(n)) {
         continue;
       }
-      String name = steps.get(i).name();
-      answers.add(vertx.eventBus().request(Addresses.element(spec.id(), i), msg,
-        new DeliveryOptions().setSendTimeout(END_TIMEOUT_MS)).recover(t -> {
+      answers.add(vertx.eventBus().request(Addresses.agent(n), json, new DeliveryOptions()
+          .setSendTimeout(END_TIMEOUT_MS))
+        .recover(t -> {
           if (t instanceof ReplyException && ((ReplyException) t).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-            // the element answered with a failure, e.g. its commit failed
-            return Future.failedFuture(XferException.from(t).withElement(name));
+            // the node answered with a failure, e.g. a commit failed
+            return Future.failedFuture(elementFailure((ReplyException) t));
           }
-          return Future.succeededFuture(); // gone already, or never deployed
+          return Future.succeededFuture(); // gone already
         }));
     }
     return Future.join(answers).mapEmpty();
+  }
+
+  /** An agent's failure names the failing element as {@code "<name>: <message>"}. */
+  private XferException elementFailure(ReplyException e) {
+    XferException x = XferException.from(e);
+    String message = String.valueOf(e.getMessage());
+    for (Step s : steps) {
+      if (message.startsWith(s.name() + ": ")) {
+        return new XferException(x.code(), message.substring(s.name().length() + 2), s.name());
+      }
+    }
+    return x;
   }
 
   /** Records the final state in the store first, then tells the world: whoever hears it can read it. */
   private void finalState() {
     vertx.cancelTimer(deadline);
     status.state(target);
-    JsonObject json = status.toJson();
+    changed();
+    JsonObject json = snapshot;
     writer.putFinal(json).onComplete(ar -> {
       if (ar.failed()) {
         log.warn("transfer {}: cannot store its final status: {}", spec.id(), ar.cause().getMessage());
@@ -379,35 +441,33 @@ public final class Controller extends VerticleBase {
         .put("plan", json.getJsonObject("plan")));
       answerCancelRequests();
       onFinished.accept(this);
-      vertx.undeploy(deploymentID());
     });
   }
 
   private void answerCancelRequests() {
-    JsonObject json = status.toJson();
-    cancelRequests.forEach(m -> m.reply(json));
+    cancelRequests.forEach(m -> m.reply(snapshot));
     cancelRequests.clear();
   }
 
   private void transition(State s) {
     status.state(s);
+    changed();
     events.state(s);
     if (!s.isFinal()) {
-      writer.put(status.toJson());
+      writer.put(snapshot);
       lastStored = System.currentTimeMillis();
     }
+  }
+
+  private void changed() {
+    snapshot = status.toJson();
   }
 
   private void storeThrottled() {
     long now = System.currentTimeMillis();
     if (now - lastStored >= Events.PROGRESS_INTERVAL_MS) {
       lastStored = now;
-      writer.put(status.toJson());
+      writer.put(snapshot);
     }
-  }
-
-  @Override
-  public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 }

@@ -23,17 +23,30 @@ import io.xfernode.link.PullSource;
 import io.xfernode.link.Ring;
 import io.xfernode.link.TcpLink;
 
+import io.xfernode.transfer.msg.ControlMessage;
+import io.xfernode.transfer.msg.Info;
+import io.xfernode.transfer.msg.Progress;
+import io.xfernode.transfer.msg.Ready;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** The {@link ElementContext} of one hosted element: its links, its threads and its reports. */
+/**
+ * The {@link ElementContext} of one element a {@link Slice} hosts: its links, its threads and its reports.
+ * Every element of a slice shares the slice's context.
+ */
 public final class HostedContext implements ElementContext {
+
+  private static final Logger log = LoggerFactory.getLogger(HostedContext.class);
 
   static final long PROGRESS_INTERVAL_MS = 250;
   /** How long release waits for an interrupted thread to end; a thread still running then is logged. */
@@ -50,7 +63,7 @@ public final class HostedContext implements ElementContext {
   private final AtomicBoolean progressPending = new AtomicBoolean();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final List<Future<?>> threadResults = new ArrayList<>();
-  private final List<Thread> allThreads = new ArrayList<>();
+  private final StreamThreads.Reservation reservation;
   private volatile boolean cancelled;
   private volatile long lastProgressAt;
   private long total = -1;
@@ -60,7 +73,7 @@ public final class HostedContext implements ElementContext {
   private final SocketRegistry sockets;
   private Vertx vertx;
   private Context context;
-  private Consumer<JsonObject> reporter;
+  private Consumer<ControlMessage> reporter;
   private ReadStream<Buffer> inputStream;
   private WriteStream<Buffer> outputStream;
 
@@ -69,7 +82,8 @@ public final class HostedContext implements ElementContext {
    * @param out the link to the downstream neighbour, {@code null} for a sink
    */
   public HostedContext(String transferId, int index, String name, NodeEnv env, SocketRegistry sockets, Pools pools,
-                       Link in, Link out) {
+                       Link in, Link out, StreamThreads.Reservation reservation) {
+    this.reservation = reservation;
     this.sockets = sockets;
     this.pools = pools;
     this.transferId = transferId;
@@ -90,7 +104,7 @@ public final class HostedContext implements ElementContext {
     return in instanceof PoolLink ? (PoolLink) in : out instanceof PoolLink ? (PoolLink) out : null;
   }
 
-  void bind(Vertx vertx, Context context, Consumer<JsonObject> reporter) {
+  void bind(Vertx vertx, Context context, Consumer<ControlMessage> reporter) {
     this.vertx = vertx;
     this.context = context;
     this.reporter = reporter;
@@ -100,25 +114,16 @@ public final class HostedContext implements ElementContext {
     return index;
   }
 
+  void report(ControlMessage msg) {
+    reporter.accept(msg);
+  }
+
   long bytes() {
     return bytes.get();
   }
 
-  JsonObject ready() {
-    JsonObject msg = Msg.of(Msg.READY, index);
-    if (listenIn != null) {
-      msg.put("listenIn", listenIn.toJson());
-    }
-    if (listenOut != null) {
-      msg.put("listenOut", listenOut.toJson());
-    }
-    if (!published.isEmpty()) {
-      msg.put("endpoints", published.copy());
-    }
-    if (total >= 0) {
-      msg.put("total", total);
-    }
-    return msg;
+  Ready.Element ready() {
+    return new Ready.Element(index, listenIn, listenOut, published.isEmpty() ? null : published.copy(), total);
   }
 
   void peers(Endpoint inPeer, Endpoint outPeer) {
@@ -142,25 +147,28 @@ public final class HostedContext implements ElementContext {
     threads.forEach(Thread::interrupt);
   }
 
-  /** Completes once every thread this element started has terminated (joined on a worker, not here). */
+  /**
+   * Completes once every thread this element started, and every blocking call it made, has ended (or after
+   * {@value #THREAD_JOIN_MS} ms).
+   */
   Future<Void> awaitThreads() {
-    List<Thread> started;
+    List<Future<?>> running;
     synchronized (threadResults) {
-      started = new ArrayList<>(allThreads);
+      running = new ArrayList<>(threadResults);
     }
-    if (started.isEmpty()) {
+    if (running.isEmpty()) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
-      for (Thread t : started) {
-        t.join(THREAD_JOIN_MS);
-      }
-      return null;
-    }, false).mapEmpty();
+    return onContext(Future.join(running)).<Void>mapEmpty().timeout(THREAD_JOIN_MS, TimeUnit.MILLISECONDS)
+      .recover(t -> {
+        log.warn("transfer {}: a thread of {} did not end within {} ms of being interrupted", transferId, name,
+          THREAD_JOIN_MS);
+        return Future.succeededFuture();
+      });
   }
 
   void flushProgress() {
-    reporter.accept(Msg.of(Msg.PROGRESS, index).put("bytes", bytes.get()));
+    reporter.accept(new Progress(transferId, index, bytes.get()));
   }
 
   @Override
@@ -324,25 +332,48 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public <T> Future<T> blocking(String what, Callable<T> work) {
-    Promise<T> promise = Promise.promise();
-    Thread thread = new Thread(() -> {
-      try {
-        promise.complete(work.call());
-      } catch (Throwable t) {
-        promise.fail(t);
-      } finally {
-        threads.remove(Thread.currentThread());
+    Future<T> f = context.executeBlocking(work, false);
+    synchronized (threadResults) {
+      threadResults.add(f);
+    }
+    // release waits for calls in flight: a setup still opening a file must not create it after release
+    return f.andThen(ar -> {
+      synchronized (threadResults) {
+        threadResults.remove(f);
       }
-    }, "xfer-" + shortId() + "-" + name + "-" + what);
-    thread.setDaemon(true);
-    threads.add(thread);
-    Future<T> result = onContext(promise.future());
+    });
+  }
+
+  @Override
+  public <T> Future<T> thread(String what, Callable<T> work) {
+    Promise<T> promise = Promise.promise();
+    String threadName = "xfer-" + shortId() + "-" + name + "-" + what;
     synchronized (threadResults) {
       threadResults.add(promise.future());
-      allThreads.add(thread);
     }
-    thread.start();
-    return result;
+    try {
+      reservation.execute(() -> {
+        Thread me = Thread.currentThread();
+        String idle = me.getName();
+        me.setName(threadName);
+        threads.add(me);
+        try {
+          if (cancelled) {
+            throw new InterruptedException("cancelled");
+          }
+          promise.complete(work.call());
+        } catch (Throwable t) {
+          promise.fail(t);
+        } finally {
+          threads.remove(me);
+          Thread.interrupted(); // a pool thread goes back clean
+          me.setName(idle);
+        }
+      });
+    } catch (RuntimeException e) {
+      promise.tryFail(e);
+    }
+    return onContext(promise.future());
   }
 
   private String shortId() {
@@ -378,7 +409,7 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public void info(JsonObject info) {
-    reporter.accept(Msg.of(Msg.INFO, index).put("info", info));
+    reporter.accept(new Info(transferId, index, info));
   }
 
   @Override

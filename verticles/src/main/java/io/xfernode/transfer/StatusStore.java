@@ -29,9 +29,27 @@ public final class StatusStore {
     return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).map(m -> new StatusStore(m, finishedTtlMs));
   }
 
-  /** @return false when {@code id} is already taken, anywhere in the cluster */
-  public Future<Boolean> reserve(String id, JsonObject status) {
-    return map.putIfAbsent(id, status).map(previous -> previous == null);
+  /**
+   * Takes {@code id} for a new transfer. The id of a transfer refused at setup (it FAILED and never ran) is
+   * free again.
+   *
+   * @param resume whether the new transfer resumes an earlier one: it may then take the id of any transfer
+   *               that FAILED or was CANCELLED
+   * @return false when {@code id} is already taken, anywhere in the cluster
+   */
+  public Future<Boolean> reserve(String id, JsonObject status, boolean resume) {
+    return map.putIfAbsent(id, status).compose(previous -> {
+      if (previous == null) {
+        return Future.succeededFuture(true);
+      }
+      String state = previous.getString("state", "");
+      boolean refused = state.equals(State.FAILED.name()) && previous.getValue("runningAt") == null;
+      boolean ended = state.equals(State.FAILED.name()) || state.equals(State.CANCELLED.name());
+      if (refused || resume && ended) {
+        return map.replaceIfPresent(id, previous, status);
+      }
+      return Future.succeededFuture(false);
+    });
   }
 
   public Future<Void> put(String id, JsonObject status) {

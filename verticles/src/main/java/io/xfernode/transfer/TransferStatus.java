@@ -9,7 +9,7 @@ import java.time.Instant;
 
 /**
  * The status of one transfer (SPEC 2.3), kept by its controller and copied to the cluster-wide store:
- * {@code {"id", "state", "node", "bytes", "total", "rateBps", "startedAt", "endedAt", "plan", "error"?,
+ * {@code {"id", "state", "node", "bytes", "total", "rateBps", "startedAt", "runningAt", "endedAt", "plan", "error"?,
  * "checksum"?, "checksums", "secondaryErrors"}}.
  */
 final class TransferStatus {
@@ -139,6 +139,7 @@ final class TransferStatus {
       .put("total", total)
       .put("rateBps", rateBps())
       .put("startedAt", Instant.ofEpochMilli(startedAtMs).toString())
+      .put("runningAt", runningSinceMs == 0 ? null : Instant.ofEpochMilli(runningSinceMs).toString())
       .put("endedAt", endedAtMs == 0 ? null : Instant.ofEpochMilli(endedAtMs).toString())
       .put("plan", plan);
     if (error != null) {

@@ -88,6 +88,8 @@ class CancelTest {
 
     assertThat(status.getString("state")).isEqualTo("CANCELLED");
     assertThat(Leaks.elementThreads()).as("element threads still alive").isEmpty();
+    assertThat(fx.engine().streamThreads().busy()).as("stream threads still busy").isZero();
+    assertThat(fx.engine().streamThreads().reserved()).as("stream threads still reserved").isZero();
     assertThat(Leaks.liveThreads().size()).as("live threads: %s (before: %s)", Leaks.liveThreads(), threadsBefore)
       .isLessThanOrEqualTo(threadsBefore.size());
     assertThat(Leaks.openFds()).as("open file descriptors").isLessThanOrEqualTo(fdsBefore);

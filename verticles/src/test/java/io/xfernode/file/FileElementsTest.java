@@ -243,6 +243,8 @@ class FileElementsTest {
       assertThat(dir.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(id));
     }
     assertThat(Leaks.elementThreads()).isEmpty();
+    assertThat(fx.engine().streamThreads().busy()).as("stream threads still busy").isZero();
+    assertThat(fx.engine().streamThreads().reserved()).as("stream threads still reserved").isZero();
     assertThat(Leaks.liveThreads().size()).as("threads %s, before %s", Leaks.liveThreads(), threads)
       .isLessThanOrEqualTo(threads.size());
     assertThat(Leaks.openFds()).isLessThanOrEqualTo(fds);

@@ -52,11 +52,17 @@ public final class EngineFixture implements AutoCloseable {
   /** @param maxBufferedBytes what each link holds: small rings keep a slow transfer's source reading */
   public static EngineFixture start(ElementRegistry registry, List<String> allow, long maxBufferedBytes)
     throws Exception {
+    return start(registry, allow, maxBufferedBytes, 64);
+  }
+
+  /** @param maxTransfers the transfers the engine controls at once */
+  public static EngineFixture start(ElementRegistry registry, List<String> allow, long maxBufferedBytes,
+                                    int maxTransfers) throws Exception {
     Path root = Files.createTempDirectory("xfer-engine");
     Vertx vertx = Vertx.vertx(TestVertx.options());
     NodeEnv env = new NodeEnv(NODE, "127.0.0.1", Map.of("data", root), allow, maxBufferedBytes, NodeEnv.DEFAULT_CHUNK);
     Engine engine = await(Engine.start(vertx, new Engine.Config(env, registry, GlueTable.standard(),
-      ClusterView.single(NODE), 64, 60_000)));
+      ClusterView.single(NODE), maxTransfers, 60_000)));
     return new EngineFixture(vertx, engine, root);
   }
 

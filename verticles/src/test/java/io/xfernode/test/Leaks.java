@@ -25,17 +25,22 @@ public final class Leaks {
 
   /**
    * @return the names of the live threads, without the JIT's compiler threads (the JVM starts and stops
-   * them on its own) and without Vert.x's worker pool threads (a bounded pool that grows on first use)
+   * them on its own), without Vert.x's worker pool threads and without idle stream threads (bounded pools
+   * that grow on first use; tests count the busy stream threads through the engine)
    */
   public static List<String> liveThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
       .filter(n -> !n.contains("CompilerThread") && !n.startsWith("vert.x-worker-thread-")
-        && !n.startsWith("vert.x-internal-blocking-"))
+        && !n.startsWith("vert.x-internal-blocking-") && !n.startsWith("xfer-stream-"))
       .sorted().collect(Collectors.toList());
   }
 
-  /** @return the live threads an element started ({@code xfer-<transfer>-<element>-<what>}) */
+  /**
+   * @return the threads running an element's work now ({@code xfer-<transfer>-<element>-<what>}); a stream
+   * thread between two transfers is called {@code xfer-stream-<n>}
+   */
   public static List<String> elementThreads() {
-    return liveThreads().stream().filter(n -> n.startsWith("xfer-")).collect(Collectors.toList());
+    return liveThreads().stream().filter(n -> n.startsWith("xfer-") && !n.startsWith("xfer-stream-"))
+      .collect(Collectors.toList());
   }
 }

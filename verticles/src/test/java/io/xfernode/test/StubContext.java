@@ -156,6 +156,11 @@ public class StubContext implements ElementContext {
   }
 
   @Override
+  public <T> Future<T> thread(String what, Callable<T> work) {
+    throw new UnsupportedOperationException("thread");
+  }
+
+  @Override
   public <T> Future<T> onContext(Future<T> future) {
     throw new UnsupportedOperationException("onContext");
   }

@@ -101,7 +101,7 @@ class ClusterNodesTest {
       JsonObject frame = client.request(Addresses.agent("n0"), new JsonObject());
       assertThat(frame.getString("type")).isEqualTo("err");
       assertThat(frame.getString("message")).isEqualTo("access_denied");
-      client.register(Addresses.controller("x"));
+      client.register(Addresses.control("n0"));
       JsonObject err = client.read();
       assertThat(err.getString("message")).as("registering a private address").isEqualTo("access_denied");
       // the connection still serves public requests afterwards
