@@ -84,11 +84,13 @@ public final class Engine {
   /** Transfers admitted but not yet in {@link #active}: admission counts them, so it is atomic. */
   private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
   private final StreamThreads threads;
+  private final io.xfernode.transfer.Adopter adopter;
   private MessageConsumer<JsonObject> control;
 
   private Engine(Vertx vertx, Config config, StatusStore store, Agent agent, SocketRegistry sockets,
                  StreamThreads threads) {
     this.threads = threads;
+    this.adopter = new io.xfernode.transfer.Adopter(vertx, config.env().nodeId(), store);
     this.sockets = sockets;
     this.vertx = vertx;
     this.config = config;
@@ -372,10 +374,14 @@ public final class Engine {
     return sockets;
   }
 
-  /** Fails every transfer that touches {@code node}, and cancels local elements it controlled. */
+  /**
+   * Fails every transfer that touches {@code node}, cancels the local elements it controlled, and takes part
+   * in ending the transfers it controlled (SPEC 5: a survivor adopts them).
+   */
   public void nodeLeft(String node) {
     active.values().forEach(c -> c.nodeLeft(node));
     agent.nodeLeft(node);
+    adopter.nodeLeft(node);
   }
 
   /** Cancels every transfer this node controls and every local element; completes when they have ended. */

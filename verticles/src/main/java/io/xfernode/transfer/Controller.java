@@ -113,9 +113,10 @@ public final class Controller {
     this.results = new JsonObject[n];
     this.progress = new long[n];
     // START carries listen addresses between neighbours; a plan without TCP links needs none
-    this.autoStart = steps.stream().noneMatch(s -> s.out() == Mechanism.TCP_LISTEN || s.out() == Mechanism.TCP_CONNECT);
+    this.autoStart = steps.stream().noneMatch(s -> s.out() == Mechanism.TCP_LISTEN || s.out() == Mechanism.TCP_CONNECT
+      || s.out() == Mechanism.POOL);
     this.events = new Events(vertx.eventBus(), spec.id());
-    this.snapshot = status.toJson();
+    changed();
   }
 
   public String id() {
@@ -428,12 +429,13 @@ public final class Controller {
       if (ar.failed()) {
         log.warn("transfer {}: cannot store its final status: {}", spec.id(), ar.cause().getMessage());
       }
-      events.state(target);
+      // done or error first: the final state event is the last one, which subscribers may close on
       if (target == State.DONE) {
         events.done(status.bytes(), status.durationMs(), status.checksum());
       } else if (status.error() != null) {
         events.error(status.error().toJson());
       }
+      events.state(target);
       if (status.error() != null && target != State.CANCELLED) {
         submitted.tryFail(status.error());
       }
@@ -451,8 +453,8 @@ public final class Controller {
 
   private void transition(State s) {
     status.state(s);
-    changed();
     events.state(s);
+    changed();
     if (!s.isFinal()) {
       writer.put(snapshot);
       lastStored = System.currentTimeMillis();
@@ -460,7 +462,8 @@ public final class Controller {
   }
 
   private void changed() {
-    snapshot = status.toJson();
+    // the sequence of events so far goes with the status, so that whoever adopts the transfer goes on from it
+    snapshot = status.toJson().put("eventSeq", events.lastSeq());
   }
 
   private void storeThrottled() {

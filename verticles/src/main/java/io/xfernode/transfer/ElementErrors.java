@@ -53,13 +53,20 @@ public final class ElementErrors {
       return new XferException(ErrorCode.INTERNAL, "cancelled: " + detail);
     }
     if (c instanceof java.net.SocketException || c instanceof java.nio.channels.ClosedChannelException
-      || "Connection was closed".equals(c.getMessage())) {
+      || "Connection was closed".equals(c.getMessage()) || lostConnection(c)) {
       return new XferException(ErrorCode.UNAVAILABLE, "the connection failed: " + detail);
     }
     if (c instanceof EOFException) {
       return new XferException(ErrorCode.INTERNAL, "unexpected end of data: " + detail);
     }
     return XferException.from(c);
+  }
+
+  /** A reset or a broken pipe: the peer is gone, which is a 503 (an unavailable node), not an internal error. */
+  private static boolean lostConnection(Throwable c) {
+    String m = c.getMessage();
+    return c instanceof java.io.IOException && m != null
+      && (m.contains("Connection reset") || m.contains("Broken pipe") || m.contains("connection was aborted"));
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -20,8 +20,18 @@ final class Events {
   private long lastProgressAt;
 
   Events(EventBus bus, String id) {
+    this(bus, id, 0);
+  }
+
+  /** @param lastSeq the last sequence number already used for this transfer (by a controller now gone) */
+  Events(EventBus bus, String id, long lastSeq) {
     this.bus = bus;
     this.id = id;
+    this.seq = lastSeq;
+  }
+
+  long lastSeq() {
+    return seq;
   }
 
   private JsonObject event(String type) {

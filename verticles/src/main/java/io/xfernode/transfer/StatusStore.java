@@ -56,6 +56,11 @@ public final class StatusStore {
     return map.put(id, status);
   }
 
+  /** Replaces {@code expected} with {@code status} atomically; @return false if the stored status was another */
+  public Future<Boolean> replace(String id, JsonObject expected, JsonObject status) {
+    return map.replaceIfPresent(id, expected, status);
+  }
+
   public Future<Void> putFinal(String id, JsonObject status) {
     return map.put(id, status, finishedTtlMs);
   }

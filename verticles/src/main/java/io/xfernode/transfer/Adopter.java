@@ -1,0 +1,86 @@
+package io.xfernode.transfer;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Addresses;
+import io.xfernode.api.ErrorCode;
+import io.xfernode.api.XferException;
+import io.xfernode.transfer.msg.Cancel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ends the transfers whose controller's node left the cluster (SPEC 5), so that none stays RUNNING for
+ * good. Every survivor tries; an atomic replace in the status map decides which one adopts each
+ * transfer. The adopter marks it FAILED with 503, cancels its elements on every surviving node, and then
+ * publishes the final events, as the controller would have.
+ */
+public final class Adopter {
+
+  private static final Logger log = LoggerFactory.getLogger(Adopter.class);
+  static final long CANCEL_TIMEOUT_MS = 8_000;
+
+  private final Vertx vertx;
+  private final String self;
+  private final StatusStore store;
+
+  public Adopter(Vertx vertx, String self, StatusStore store) {
+    this.vertx = vertx;
+    this.self = self;
+    this.store = store;
+  }
+
+  /** @return completes once every transfer controlled by {@code lost} that this node won has ended */
+  public Future<Void> nodeLeft(String lost) {
+    return store.all().compose(all -> {
+      List<Future<Void>> adopted = new ArrayList<>();
+      for (JsonObject status : all) {
+        if (lost.equals(status.getString("node")) && !State.valueOf(status.getString("state", "PENDING")).isFinal()) {
+          adopted.add(claim(status, lost));
+        }
+      }
+      return Future.join(adopted).<Void>mapEmpty();
+    }).onFailure(t -> log.warn("cannot look for the transfers of node {}, which left: {}", lost, t.getMessage()));
+  }
+
+  private Future<Void> claim(JsonObject running, String lost) {
+    String id = running.getString("id");
+    XferException error = new XferException(ErrorCode.UNAVAILABLE, "node " + lost
+      + ", which controlled the transfer, left the cluster");
+    JsonObject failed = running.copy().put("state", State.FAILED.name()).put("endedAt", Instant.now().toString())
+      .put("error", error.toJson()).put("adoptedBy", self);
+    return store.replace(id, running, failed).compose(won -> {
+      if (!won) {
+        return Future.succeededFuture();
+      }
+      log.warn("transfer {}: its controller's node {} left the cluster: node {} ends it", id, lost, self);
+      return cancelEverywhere(id, failed, lost).compose(v -> store.putFinal(id, failed).otherwiseEmpty())
+        .onComplete(v -> {
+          Events events = new Events(vertx.eventBus(), id, running.getLong("eventSeq", 0L));
+          events.error(error.toJson());
+          events.state(State.FAILED);
+        });
+    });
+  }
+
+  /** CANCEL to every surviving node of the plan, this one included; waits for each (or a timeout). */
+  private Future<Void> cancelEverywhere(String id, JsonObject status, String lost) {
+    JsonArray nodes = status.getJsonObject("plan", new JsonObject()).getJsonArray("nodes", new JsonArray());
+    JsonObject cancel = new Cancel(id, "node " + lost + ", the transfer's controller, left the cluster").toJson();
+    List<Future<?>> answers = new ArrayList<>();
+    for (Object n : nodes) {
+      if (!lost.equals(n)) {
+        answers.add(vertx.eventBus().request(Addresses.agent(String.valueOf(n)), cancel,
+          new DeliveryOptions().setSendTimeout(CANCEL_TIMEOUT_MS)));
+      }
+    }
+    return Future.join(answers).otherwiseEmpty().mapEmpty();
+  }
+}
