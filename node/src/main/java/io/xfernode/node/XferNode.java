@@ -18,6 +18,7 @@ import io.xfernode.engine.Engine;
 import io.xfernode.glue.GlueTable;
 import io.xfernode.node.bridge.TcpBridge;
 import io.xfernode.node.cluster.DirectoryClusterView;
+import io.xfernode.node.cluster.ClusterKeys;
 import io.xfernode.node.cluster.NodeDirectory;
 import io.xfernode.node.cluster.PoolDirectory;
 import io.xfernode.node.config.NodeConfig;
@@ -52,6 +53,7 @@ public final class XferNode {
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
   private final NodeDirectory directory;
+  private final ClusterKeys keys;
   private final JsonObject info;
   private Engine engine;
   private TcpBridge bridge;
@@ -67,6 +69,7 @@ public final class XferNode {
     this.vertx = vertx;
     this.clusterManager = clusterManager;
     this.directory = new NodeDirectory(vertx, clusterManager);
+    this.keys = new ClusterKeys(vertx, config.nodeId());
     this.info = new JsonObject()
       .put("id", config.nodeId())
       .put("host", config.host())
@@ -112,8 +115,10 @@ public final class XferNode {
         return null;
       })
       .compose(v -> directory.join(config.nodeId(), info))
+      .compose(v -> keys.publish())
       .compose(v -> {
-        pools = new Pools(vertx, config.nodeId(), this::dataAddress, TlsConfig.fromJson("data.tls", config.data().tls()));
+        pools = new Pools(vertx, config.nodeId(), this::dataAddress, TlsConfig.fromJson("data.tls", config.data().tls()),
+          keys);
         return Engine.start(vertx, engineConfig());
       })
       .compose(e -> {
@@ -148,7 +153,7 @@ public final class XferNode {
         return PortBinder.bind("data.port", config.data(), () -> new Listener() {
           @Override
           public Future<Integer> listen(String host, int port) {
-            return pools.listen(host, port);
+            return pools.listen(host, port, engine.sockets());
           }
 
           @Override
@@ -247,6 +252,7 @@ public final class XferNode {
     Future<Void> closeBridge = closeHttp.transform(v -> bridge == null ? Future.succeededFuture() : bridge.close());
     closeBridge.transform(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop()
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
+      .transform(v -> keys.withdraw())
       .transform(v -> directory.leave(config.nodeId()))
       .onComplete(v -> vertx.close().onComplete(ar -> {
         log.info("node {} stopped", config.nodeId());

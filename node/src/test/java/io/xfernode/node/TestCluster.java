@@ -110,6 +110,30 @@ public final class TestCluster implements AutoCloseable {
     return baseDir.resolve("n" + i).resolve("data");
   }
 
+  /**
+   * Submits {@code spec} (which carries an id) on node {@code i}'s event bus, waits for the transfer's final
+   * state event, and returns its status; a refused submit is no failure here: its status tells.
+   */
+  public JsonObject run(int i, JsonObject spec) throws Exception {
+    var bus = nodes.get(i).vertx().eventBus();
+    String id = spec.getString("id");
+    java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+    var events = bus.<JsonObject>consumer(io.xfernode.api.Addresses.events(id), m -> {
+      if ("state".equals(m.body().getString("type"))
+        && List.of("DONE", "FAILED", "CANCELLED").contains(m.body().getString("state"))) {
+        ended.complete(null);
+      }
+    });
+    await(events.completion());
+    try {
+      bus.request(io.xfernode.api.Addresses.SUBMIT, spec);
+      ended.get(120, TimeUnit.SECONDS);
+      return (JsonObject) await(bus.request(io.xfernode.api.Addresses.STATUS, new JsonObject().put("id", id))).body();
+    } finally {
+      events.unregister();
+    }
+  }
+
   /** Stops node {@code i}; it stays in {@link #nodes()} but is stopped. */
   public void stop(int i) throws Exception {
     await(nodes.get(i).stop());

@@ -145,6 +145,18 @@ public interface ElementContext {
   /** The total bytes the transfer will move, when a source knows it. */
   void total(long bytes);
 
+  /**
+   * A source says what identifies its bytes (a file's size and modification time), so that a resumed
+   * transfer can tell whether the bytes a receiver holds came from the same source.
+   */
+  default void sourceIdentity(String identity) {
+  }
+
+  /** What the transfer's source on this node said identifies its bytes; "" when unknown. */
+  default String sourceIdentity() {
+    return "";
+  }
+
   /** Sends an INFO report (e.g. a file opened, a connection made). */
   void info(JsonObject info);
 

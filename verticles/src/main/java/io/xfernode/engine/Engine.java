@@ -181,29 +181,33 @@ public final class Engine {
             + e.node() + "\" (live: " + String.join(", ", new java.util.TreeSet<>(live)) + ")"));
         }
       }
-      return poolHop(spec).map(hop -> new Prepared(spec, planner.plan(chain, hop)));
+      return poolHop(spec, chain).map(hop -> new Prepared(spec, planner.plan(chain, hop)));
     });
   }
 
-  /** The pool hop {@code options.hop: "pool"} asks for, once its pool is known; null for direct hops. */
-  private Future<Planner.PoolHop> poolHop(TransferSpec spec) {
-    if (!"pool".equals(spec.options().hop())) {
+  /**
+   * How the chain crosses between nodes: over the pool {@code options.pool} names (the default), or over
+   * direct connections when {@code options.hop} is {@code direct}; null when it never leaves a node.
+   */
+  private Future<Planner.PoolHop> poolHop(TransferSpec spec, List<ChainElement> chain) {
+    boolean crosses = chain.stream().map(ChainElement::node).distinct().count() > 1;
+    if (!crosses || "direct".equals(spec.options().hop())) {
       return Future.succeededFuture(null);
     }
     if (config.pools() == null) {
-      return Future.failedFuture(XferException.badRequest("options.hop", "this node has no pools"));
+      return Future.failedFuture(XferException.badRequest("options.hop", "node " + nodeId()
+        + " has no pools: cross nodes with options.hop \"direct\""));
     }
     String pool = spec.options().pool();
-    // the pools answer on their own context; the engine goes on on the caller's
-    io.vertx.core.Context here = vertx.getOrCreateContext();
-    io.vertx.core.Promise<JsonArray> listed = io.vertx.core.Promise.promise();
-    config.pools().list().onComplete(ar -> here.runOnContext(v -> listed.handle(ar)));
-    return listed.future().compose(pools -> {
-      List<String> names = pools.stream().map(p -> ((JsonObject) p).getString("name")).sorted().toList();
-      return names.contains(pool) ? Future.succeededFuture(new Planner.PoolHop(pool, spec.options().streams()))
-        : Future.failedFuture(XferException.notFound("options.pool", "no pool \"" + pool + "\" (defined: "
+    if (!config.pools().has(pool)) {
+      return config.pools().list().compose(pools -> {
+        List<String> names = pools.stream().map(p -> ((JsonObject) p).getString("name")).sorted().toList();
+        return Future.failedFuture(XferException.notFound("options.pool", "no pool \"" + pool + "\" (defined: "
           + (names.isEmpty() ? "none" : String.join(", ", names)) + ")"));
-    });
+      });
+    }
+    return Future.succeededFuture(new Planner.PoolHop(pool, spec.options().streams(), spec.options().checksum(),
+      spec.options().resume()));
   }
 
   /** {@code xfer.submit}: replies once every element is set up and the transfer runs. */

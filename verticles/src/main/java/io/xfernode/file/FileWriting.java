@@ -59,7 +59,8 @@ public final class FileWriting extends Element {
         throw XferException.conflict(field, path + " exists and is " + (tree ? "not a directory" : "a directory"));
       }
       if (append) {
-        channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.READ);
         originalSize = channel.size();
         channel.position(originalSize);
       } else {
@@ -67,7 +68,8 @@ public final class FileWriting extends Element {
         if (tree) {
           Files.createDirectory(temp);
         } else if (ctx.inMechanism() == Mechanism.CHANNEL) {
-          channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            StandardOpenOption.READ);
         } else {
           Files.createFile(temp);
         }

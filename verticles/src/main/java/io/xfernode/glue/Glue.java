@@ -20,6 +20,16 @@ public interface Glue {
   /** How it converts, for {@code xfer.plan}. */
   String description();
 
+  /** What it costs with the options the planner gives its step (a pool hop's checksum, say). */
+  default Cost cost(io.vertx.core.json.JsonObject options) {
+    return cost();
+  }
+
+  /** How it converts with these options, for {@code xfer.plan}. */
+  default String describe(io.vertx.core.json.JsonObject options) {
+    return description();
+  }
+
   /** The glue's name in plans: {@code push-to-pull}. */
   default String name() {
     return in().name().toLowerCase().replace('_', '-') + "-to-" + out().name().toLowerCase().replace('_', '-');

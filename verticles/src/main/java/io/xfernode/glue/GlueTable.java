@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * Every conversion the planner may insert, by (input, output) mechanism. Every ordered pair of distinct
  * mechanisms among PUSH, PULL, CHANNEL, TCP_LISTEN and TCP_CONNECT has one, and CHANNEL→CHANNEL has one
- * too: two channels are both passive, so something must move the bytes between them. POOL is joined only
- * from and to PUSH; the planner reaches it from any other mechanism through PUSH.
+ * too: two channels are both passive, so something must move the bytes between them. POOL is joined from
+ * and to PUSH and CHANNEL; the planner reaches it from any other mechanism through one of those.
  */
 public final class GlueTable {
 
@@ -35,7 +35,7 @@ public final class GlueTable {
       new ChannelToTcpConnect(),
       new TcpListenToPush(), new TcpListenToPull(), new TcpListenToChannel(), new TcpListenToTcpConnect(),
       new TcpConnectToPush(), new TcpConnectToPull(), new TcpConnectToChannel(), new TcpConnectToTcpListen(),
-      new PushToPool(), new PoolToPush()));
+      new PushToPool(), new PoolToPush(), new ChannelToPool(), new PoolToChannel()));
   }
 
   public static GlueTable of(Collection<? extends Glue> glues) {

@@ -1,24 +1,25 @@
 package io.xfernode.glue;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.xfernode.element.Cost;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.Mechanism;
-import io.xfernode.pool.CrossPipe;
-import io.xfernode.pool.Inbound;
+import io.xfernode.link.MappedWriteStream;
+import io.xfernode.pool.OrderedOutput;
 import io.xfernode.pool.PoolLink;
-import io.xfernode.pool.Pools;
+import io.xfernode.pool.Receiver;
 
 /**
- * POOL → PUSH: receives the transfer's streams from the previous node over the pool's shared connections,
- * puts their bytes back in order and writes them into the ring.
+ * POOL → PUSH: receives the transfer's streams from the previous node over the pool's shared connections
+ * and writes their bytes downstream in order, each copied once out of the socket's buffer.
  */
-final class PoolToPush extends GlueBase {
+final class PoolToPush extends PoolGlue {
 
   PoolToPush() {
     super(Mechanism.POOL, Mechanism.PUSH, Cost.of(1, 0),
-      "on the event loop: receives the bytes from the previous node over the pool's shared connections, in order");
+      "receives the bytes from the previous node over the pool's connections and hands them on in order");
   }
 
   @Override
@@ -28,43 +29,40 @@ final class PoolToPush extends GlueBase {
 
   private static final class Run extends Element {
 
-    private Pools pools;
-    private volatile Inbound inbound;
-
-    @Override
-    public Future<Void> setup(ElementContext ctx) {
-      try {
-        pools = PushToPool.pools(ctx);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-      PoolLink link = ctx.poolLink();
-      // expected before READY, so before the sender starts: its channels find the transfer's token
-      return ctx.onContext(pools.expect(link.pool(), ctx.transferId(), link.token(), link.streams())
-        .onSuccess(in -> inbound = in)).mapEmpty();
-    }
+    private Receiver receiver;
+    private OrderedOutput output;
 
     @Override
     public Future<Void> start(ElementContext ctx) {
-      return ctx.onContext(CrossPipe.pipe(inbound, pools.context(), ctx.outputStream(), ctx.context()));
+      try {
+        PoolLink link = link(ctx);
+        output = new OrderedOutput(ctx.context(), MappedWriteStream.counting(ctx.outputStream(), ctx::progress),
+          link.checksum());
+        receiver = pools(ctx).expect(link, ctx.transferId(), link.resume(), output);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      return ctx.onContext(receiver.completion()).compose(v -> ctx.outputStream().end());
     }
 
     @Override
     public void cancel(ElementContext ctx, Throwable reason) {
-      abort(String.valueOf(reason.getMessage()));
+      if (receiver != null) {
+        receiver.abort(String.valueOf(reason.getMessage()));
+      }
     }
 
     @Override
     public Future<Void> release(ElementContext ctx) {
-      abort("the transfer ended");
+      if (receiver != null) {
+        receiver.abort("the transfer ended");
+      }
       return Future.succeededFuture();
     }
 
-    private void abort(String why) {
-      Inbound in = inbound;
-      if (in != null) {
-        pools.context().runOnContext(v -> in.abort(why));
-      }
+    @Override
+    public JsonObject result() {
+      return hopResult(receiver == null ? null : receiver.checksum(), "in", "stream");
     }
   }
 }

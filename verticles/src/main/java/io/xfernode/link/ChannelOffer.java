@@ -10,8 +10,13 @@ import java.nio.channels.FileChannel;
  *                 (offered by a downstream)
  * @param position where to start reading or writing, for a {@link FileChannel}; ignored otherwise
  * @param count    how many bytes to read, or -1 for all; ignored for a writable channel
+ * @param markers  a writable file's restart markers, with resume; otherwise null
  */
-public record ChannelOffer(Channel channel, long position, long count) {
+public record ChannelOffer(Channel channel, long position, long count, RestartMarkers markers) {
+
+  public ChannelOffer(Channel channel, long position, long count) {
+    this(channel, position, count, null);
+  }
 
   public static ChannelOffer of(Channel channel) {
     return new ChannelOffer(channel, 0, -1);

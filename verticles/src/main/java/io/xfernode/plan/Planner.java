@@ -38,11 +38,20 @@ public final class Planner {
 
   /**
    * Where the chain crosses between nodes over a pool instead of a direct TCP connection: the pool's
-   * name and the transfer's parallel streams, which the two glues at the hop carry in their options.
+   * name, the transfer's parallel streams, the checksum both ends verify at the hop (or null) and whether
+   * it resumes; the two glues at the hop carry them in their options.
    */
-  public record PoolHop(String pool, int streams) {
+  public record PoolHop(String pool, int streams, String checksum, boolean resume) {
+    public PoolHop(String pool, int streams) {
+      this(pool, streams, null, false);
+    }
+
     JsonObject options() {
-      return new JsonObject().put("pool", pool).put("streams", streams);
+      JsonObject o = new JsonObject().put("pool", pool).put("streams", streams);
+      if (checksum != null) {
+        o.put("checksum", checksum);
+      }
+      return resume ? o.put("resume", true) : o;
     }
   }
 
@@ -61,7 +70,7 @@ public final class Planner {
     }
 
     Cost cost() {
-      return element != null ? pair.cost() : glue.cost();
+      return element != null ? pair.cost() : glue.cost(options == null ? new JsonObject() : options);
     }
 
     String key() {
@@ -175,8 +184,7 @@ public final class Planner {
       return ways;
     }
     if (poolHop != null) {
-      List<Piece> way = poolJoin(x, a, y, b, poolHop);
-      return way == null ? List.of() : List.of(way);
+      return poolJoins(x, a, y, b, poolHop);
     }
     if (x == y && x.crossesNodes()) {
       ways.add(List.of());
@@ -201,36 +209,45 @@ public final class Planner {
   }
 
   /**
-   * {@code x} on node {@code a} into the pool, and out of it as {@code y} on node {@code b}: a glue into
-   * and out of POOL, with a glue to or from PUSH on either side where the pool's glue does not take
-   * {@code x} or give {@code y} itself. Null when some glue is missing.
+   * Every way to take {@code x} on node {@code a} into the pool and out of it as {@code y} on node
+   * {@code b}: a glue into POOL straight from {@code x} or through one other mechanism first, and out of
+   * POOL straight into {@code y} or through one other mechanism. The costs decide between them.
    */
-  private List<Piece> poolJoin(Mechanism x, String a, Mechanism y, String b, PoolHop hop) {
-    List<Piece> pieces = new ArrayList<>();
-    Glue into = glue.find(x, Mechanism.POOL);
-    if (into == null) {
-      Glue toPush = glue.find(x, Mechanism.PUSH);
-      into = glue.find(Mechanism.PUSH, Mechanism.POOL);
-      if (toPush == null || into == null) {
-        return null;
+  private List<List<Piece>> poolJoins(Mechanism x, String a, Mechanism y, String b, PoolHop hop) {
+    List<List<Piece>> intos = new ArrayList<>();
+    List<List<Piece>> outOfs = new ArrayList<>();
+    for (Mechanism m : Mechanism.values()) {
+      if (m == Mechanism.POOL) {
+        continue;
       }
-      pieces.add(new Piece(null, null, toPush, a));
-    }
-    pieces.add(new Piece(null, null, into, a, hop.options()));
-    Glue outOf = glue.find(Mechanism.POOL, y);
-    Glue fromPush = null;
-    if (outOf == null) {
-      outOf = glue.find(Mechanism.POOL, Mechanism.PUSH);
-      fromPush = glue.find(Mechanism.PUSH, y);
-      if (outOf == null || fromPush == null) {
-        return null;
+      Glue into = glue.find(m, Mechanism.POOL);
+      if (into != null) {
+        Piece hopIn = new Piece(null, null, into, a, hop.options());
+        if (m == x) {
+          intos.add(List.of(hopIn));
+        } else if (glue.find(x, m) != null && !m.crossesNodes()) {
+          intos.add(List.of(new Piece(null, null, glue.find(x, m), a), hopIn));
+        }
+      }
+      Glue outOf = glue.find(Mechanism.POOL, m);
+      if (outOf != null) {
+        Piece hopOut = new Piece(null, null, outOf, b, hop.options());
+        if (m == y) {
+          outOfs.add(List.of(hopOut));
+        } else if (glue.find(m, y) != null && !m.crossesNodes()) {
+          outOfs.add(List.of(hopOut, new Piece(null, null, glue.find(m, y), b)));
+        }
       }
     }
-    pieces.add(new Piece(null, null, outOf, b, hop.options()));
-    if (fromPush != null) {
-      pieces.add(new Piece(null, null, fromPush, b));
+    List<List<Piece>> ways = new ArrayList<>();
+    for (List<Piece> in : intos) {
+      for (List<Piece> out : outOfs) {
+        List<Piece> way = new ArrayList<>(in);
+        way.addAll(out);
+        ways.add(way);
+      }
     }
-    return pieces;
+    return ways;
   }
 
   private static XferException cannotJoin(ChainElement up, ChainElement down, Map<MechPair, Partial> reached) {
@@ -256,10 +273,22 @@ public final class Planner {
           p.cost(), e.json(), e.describe());
       } else {
         step = new Step(index, "glue[" + glueCount++ + "]", Step.GLUE, null, p.glue().name(), p.node(), p.in(),
-          p.out(), p.cost(), p.options() == null ? new JsonObject() : p.options().copy(), p.glue().description());
+          p.out(), p.cost(), p.options() == null ? new JsonObject() : p.options().copy(),
+          p.glue().describe(p.options() == null ? new JsonObject() : p.options()));
       }
       steps.add(step);
       explain.add(line(step));
+    }
+    for (int i = 0; i + 1 < steps.size(); i++) {
+      Step st = steps.get(i);
+      if (st.out() == Mechanism.POOL) {
+        int streams = st.options().getInteger("streams", 1);
+        explain.add("the bytes cross from node " + st.node() + " to node " + steps.get(i + 1).node() + " over pool \""
+          + st.options().getString("pool") + "\" in " + streams + (streams == 1 ? " stream" : " streams")
+          + ", on connections the pool shares between transfers"
+          + (st.options().getString("checksum") == null ? "" : "; the receiver verifies the "
+          + st.options().getString("checksum") + " the sender gives with EOF"));
+      }
     }
     Cost cost = winner.cost();
     explain.add("total " + cost + (cost.copies() == 0 ? ", zero-copy" : "") + ": the cheapest of " + paths

@@ -1,163 +1,235 @@
 package io.xfernode.pool;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
-import io.vertx.core.net.NetSocket;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.pool.wire.DataPiece;
 import io.xfernode.pool.wire.Frame;
 import io.xfernode.pool.wire.FrameCodec;
-import io.xfernode.pool.wire.FrameParser;
+import io.xfernode.pool.wire.FrameDecoder;
 import io.xfernode.pool.wire.ProtocolException;
 import io.xfernode.transport.NetSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
- * One TCP connection of a pool, after its handshake: it multiplexes channels, one per transfer stream.
- * The side that connected numbers its channels odd, the side that accepted even. A frame that breaks
- * the protocol closes this connection, with the reason logged, and nothing else. Everything happens on
- * the context the socket belongs to.
+ * One TCP (or TLS) connection of a pool, on the context its socket belongs to; every method is called on
+ * that context. Frames are cut by a {@link FrameDecoder} in the socket's Netty pipeline, so payload bytes
+ * reach their channel as slices of what the socket read. The connection first runs the handshake of
+ * {@link Handshake}; then it multiplexes channels, one per transfer stream: the side that connected
+ * numbers its channels odd, the side that accepted even. A frame that breaks the protocol closes this
+ * connection, with the reason logged, and nothing else.
  */
 final class PoolConnection {
 
   private static final Logger log = LoggerFactory.getLogger(PoolConnection.class);
 
+  /** The chunk a file region is read in over TLS, where the kernel cannot send it as it is. */
+  static final int TLS_FILE_CHUNK = 64 * 1024;
+
+  /** What the connection needs from the pools it belongs to. */
+  interface Owner {
+    /** A DATA_START from the peer. */
+    void opened(PoolConnection connection, Frame.DataStart start);
+
+    /** @return null to take the established connection, or why it is refused (e.g. too many) */
+    String admit(PoolConnection connection);
+  }
+
   private final Context context;
-  private final NetSocket socket;
+  private final NetSocketInternal socket;
   private final boolean connector;
+  private final boolean tls;
   private final Handshake handshake;
-  private final Promise<PoolConnection> established = Promise.promise();
-  private String pool;
-  private String peer;
-  /** This node's id, for WELCOME. */
-  private String self;
-  private final BiConsumer<PoolConnection, Frame.DataStart> opener;
+  private final Owner owner;
   private final Map<Integer, ChannelEnd> channels = new HashMap<>();
   private final List<Handler<PoolConnection>> closeHandlers = new ArrayList<>();
+  /** Frames that arrived while the handshake waited for a peer's key. */
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
   private int nextChannel;
-  private boolean closed;
-  private long idleSince = System.nanoTime();
+  /** The channel count, for other threads (pool listings, connection choice). */
+  private volatile int channelCount;
+  private volatile boolean closed;
+  private volatile long idleSince = System.nanoTime();
 
-  /** How the accepting side answers a HELLO: null to take the connection, or why it refuses. */
-  interface Handshake {
-    String refusal(Frame.Hello hello);
-  }
-
-  /**
-   * The connecting side: sends HELLO for {@code pool}, from node {@code self}; {@link #established()}
-   * completes on WELCOME.
-   */
-  static PoolConnection connect(Context context, NetSocket socket, String pool, String self, String peer,
-                                BiConsumer<PoolConnection, Frame.DataStart> opener) {
-    PoolConnection c = new PoolConnection(context, socket, true, null, opener);
-    c.pool = pool;
-    c.peer = peer;
-    c.send(new Frame.Hello(Frame.VERSION, pool, self));
-    return c;
-  }
-
-  /** The accepting side: waits for HELLO and answers it as {@code handshake} says. */
-  static PoolConnection accept(Context context, NetSocket socket, Handshake handshake, String self,
-                               BiConsumer<PoolConnection, Frame.DataStart> opener) {
-    PoolConnection c = new PoolConnection(context, socket, false, handshake, opener);
-    c.self = self;
-    return c;
-  }
-
-  /**
-   * @param opener called with every DATA_START the peer sends; it answers through {@link #registerPeer}
-   *               and {@link #send}
-   */
-  private PoolConnection(Context context, NetSocket socket, boolean connector, Handshake handshake,
-                         BiConsumer<PoolConnection, Frame.DataStart> opener) {
+  PoolConnection(Context context, NetSocketInternal socket, boolean connector, boolean tls, Handshake handshake,
+                 Owner owner) {
     this.context = context;
     this.socket = socket;
     this.connector = connector;
+    this.tls = tls;
     this.handshake = handshake;
-    this.opener = opener;
+    this.owner = owner;
     this.nextChannel = connector ? 1 : 2;
-    FrameParser parser = new FrameParser(this::onFrame, this::onProtocolError);
-    socket.handler(parser);
+    socket.channelHandlerContext().pipeline().addBefore("handler", "xfer-frames", new FrameDecoder());
+    socket.messageHandler(this::onMessage);
     socket.drainHandler(v -> new ArrayList<>(channels.values()).forEach(ChannelEnd::onWritable));
-    socket.closeHandler(v -> lost("the connection to " + peer + " closed"));
-    socket.exceptionHandler(t -> lost("the connection to " + peer + " failed: " + t.getMessage()));
+    socket.closeHandler(v -> lost("the connection to " + peerName() + " closed"));
+    socket.exceptionHandler(t -> lost("the connection to " + peerName() + " failed: " + t.getMessage()));
+    handshake.begin(this);
   }
 
-  /** Completes once the handshake is through (WELCOME sent or received); fails on REFUSE or a loss. */
-  Future<PoolConnection> established() {
-    return established.future();
-  }
-
-  String pool() {
-    return pool;
-  }
-
-  String peer() {
-    return peer;
-  }
+  // ---- what the handshake and the pools see
 
   Context context() {
     return context;
+  }
+
+  Owner owner() {
+    return owner;
+  }
+
+  boolean connector() {
+    return connector;
+  }
+
+  String pool() {
+    return handshake.pool();
+  }
+
+  /** The peer's node id, once the handshake has named it. */
+  String peer() {
+    return handshake.peer();
+  }
+
+  private String peerName() {
+    return peer() == null ? String.valueOf(socket.remoteAddress()) : peer();
+  }
+
+  /** Completes once the handshake is through; fails on a refusal or a loss. */
+  Future<PoolConnection> established() {
+    return handshake.established().map(this);
   }
 
   boolean isOpen() {
     return !closed;
   }
 
+  boolean tls() {
+    return tls;
+  }
+
   int channelCount() {
-    return channels.size();
+    return channelCount;
   }
 
   /** @return nanoTime since which this connection has carried no channel, or Long.MAX_VALUE while busy */
   long idleSince() {
-    return channels.isEmpty() ? idleSince : Long.MAX_VALUE;
+    return channelCount == 0 ? idleSince : Long.MAX_VALUE;
   }
 
   String describe() {
-    return "pool " + pool + " " + socket.localAddress() + (connector ? " -> " : " <- ") + socket.remoteAddress()
-      + (peer == null ? "" : " (" + peer + ")");
+    return (tls ? "tls+tcp " : "tcp ") + socket.localAddress() + (connector ? " -> " : " <- ") + socket.remoteAddress()
+      + " pool " + pool() + (peer() == null ? "" : " (" + peer() + ")");
   }
+
+  String remoteAddress() {
+    return String.valueOf(socket.remoteAddress());
+  }
+
+  ByteBufAllocator alloc() {
+    return socket.channelHandlerContext().alloc();
+  }
+
+  void pause() {
+    socket.pause();
+  }
+
+  void resume() {
+    socket.resume();
+  }
+
+  // ---- channels
 
   /** Opens a channel id of this side's parity for {@code end}. */
   int register(ChannelEnd end) {
     int id = nextChannel;
     nextChannel += 2;
     channels.put(id, end);
+    channelCount = channels.size();
     return id;
   }
 
   /** Registers the peer's channel {@code id} (from its DATA_START) for {@code end}. */
   void registerPeer(int id, ChannelEnd end) {
     channels.put(id, end);
+    channelCount = channels.size();
   }
 
   void unregister(int id) {
     if (channels.remove(id) != null && channels.isEmpty()) {
       idleSince = System.nanoTime();
     }
+    channelCount = channels.size();
   }
+
+  // ---- writing
 
   void send(Frame frame) {
-    if (closed) {
-      return;
-    }
-    if (frame instanceof Frame.Data data) {
-      socket.write(FrameCodec.dataHeader(data));
-      socket.write(data.payload());
-    } else {
-      socket.write(FrameCodec.encode(frame));
+    if (!closed) {
+      socket.writeMessage(FrameCodec.encode(frame, alloc()));
     }
   }
 
+  /** A DATA frame whose payload goes to the socket as it is; this takes over {@code payload} (and releases it). */
+  void sendData(int channel, long offset, ByteBuf payload) {
+    if (closed) {
+      payload.release();
+      return;
+    }
+    socket.writeMessage(FrameCodec.dataHeader(alloc(), channel, offset, payload.readableBytes()));
+    socket.writeMessage(payload);
+  }
+
+  /**
+   * A DATA frame whose payload is {@code length} bytes of {@code file} from {@code position}: sent by the
+   * kernel from the page cache ({@code sendfile}) without passing through the JVM; over TLS, read in
+   * chunks. The file stays open.
+   *
+   * @return completes once the bytes were handed to the kernel
+   */
+  Future<Void> sendRegion(int channel, long offset, FileChannel file, long position, int length) {
+    if (closed) {
+      return Future.failedFuture(new XferException(ErrorCode.UNAVAILABLE, "the connection to " + peerName()
+        + " is closed"));
+    }
+    socket.writeMessage(FrameCodec.dataHeader(alloc(), channel, offset, length));
+    if (!tls) {
+      return socket.writeMessage(new DefaultFileRegion(file, position, length) {
+        @Override
+        protected void deallocate() {
+          // the file belongs to the source element, which closes it
+        }
+      });
+    }
+    try {
+      return socket.writeMessage(new ChunkedNioFile(file, position, length, TLS_FILE_CHUNK) {
+        @Override
+        public void close() {
+          // the file belongs to the source element, which closes it
+        }
+      });
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Whether writes wait in the socket's queue: channels then wait for {@link ChannelEnd#onWritable}. */
   boolean writeQueueFull() {
     return socket.writeQueueFull();
   }
@@ -166,6 +238,7 @@ final class PoolConnection {
     closeHandlers.add(handler);
   }
 
+  /** Closes cleanly; the transfers on it fail with 503. */
   void close(String reason) {
     if (!closed) {
       log.debug("{}: closing: {}", describe(), reason);
@@ -174,66 +247,99 @@ final class PoolConnection {
     }
   }
 
-  private void onFrame(Frame frame) {
-    if (!established.future().isComplete()) {
-      onHandshake(frame);
+  /** Resets the connection (the peer sees an error, never a clean end); the transfers on it fail with 503. */
+  void abort(String reason) {
+    if (!closed) {
+      lost(reason);
+      NetSockets.abort(socket);
+    }
+  }
+
+  // ---- reading
+
+  private void onMessage(Object msg) {
+    if (handshake.waiting() || !held.isEmpty()) {
+      held.add(msg);
+      return;
+    }
+    dispatch(msg);
+  }
+
+  /** Called by the handshake once it no longer waits: what arrived meanwhile goes on, in order. */
+  void drainHeld() {
+    while (!held.isEmpty() && !handshake.waiting() && !closed) {
+      dispatch(held.poll());
+    }
+    if (closed) {
+      held.forEach(PoolConnection::release);
+      held.clear();
+    }
+  }
+
+  private static void release(Object msg) {
+    if (msg instanceof DataPiece p) {
+      p.bytes().release();
+    }
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof ProtocolException e) {
+      protocolError(e.getMessage());
+      return;
+    }
+    if (closed) {
+      release(msg);
+      return;
+    }
+    if (!handshake.isDone()) {
+      if (msg instanceof Frame frame) {
+        handshake.onFrame(this, frame);
+      } else {
+        release(msg);
+        protocolError("DATA before the handshake");
+      }
+      return;
+    }
+    if (msg instanceof DataPiece piece) {
+      ChannelEnd end = channels.get(piece.channel());
+      if (end == null) {
+        piece.bytes().release(); // a channel this side has ended already
+        return;
+      }
+      end.onData(piece);
+      return;
+    }
+    if (!(msg instanceof Frame frame)) {
       return;
     }
     if (frame instanceof Frame.DataStart start) {
       boolean peerParity = (start.channel() & 1) == (connector ? 0 : 1);
       if (!peerParity || channels.containsKey(start.channel())) {
-        onProtocolError(new ProtocolException("DATA_START on channel " + start.channel()
-          + (peerParity ? ", which is open already" : ", which is not the peer's to open")));
+        protocolError("DATA_START on channel " + start.channel()
+          + (peerParity ? ", which is open already" : ", which is not the peer's to open"));
         return;
       }
-      opener.accept(this, start);
+      owner.opened(this, start);
       return;
     }
     if (frame.channel() == 0) {
-      onProtocolError(new ProtocolException(frame.getClass().getSimpleName() + " after the handshake"));
+      protocolError(frame.getClass().getSimpleName() + " after the handshake");
       return;
     }
     ChannelEnd end = channels.get(frame.channel());
     if (end == null) {
-      // a channel this side has ended already; the peer had not heard yet
-      log.debug("{}: {} for channel {}, which is closed", describe(), frame.getClass().getSimpleName(),
-        frame.channel());
+      log.debug("{}: {} for channel {}, which is closed", describe(), frame.getClass().getSimpleName(), frame.channel());
       return;
     }
     end.onFrame(frame);
   }
 
-  private void onHandshake(Frame frame) {
-    if (connector && frame instanceof Frame.Welcome welcome) {
-      peer = welcome.node();
-      established.complete(this);
-    } else if (connector && frame instanceof Frame.Refuse refuse) {
-      String reason = "the peer refused the connection: " + refuse.reason();
-      established.tryFail(new XferException(ErrorCode.UNAVAILABLE, "pool " + pool + ": " + reason));
-      close(reason);
-    } else if (!connector && frame instanceof Frame.Hello hello) {
-      String refusal = handshake.refusal(hello);
-      if (refusal != null) {
-        log.info("data port: refused a connection from {} ({}): {}", socket.remoteAddress(), hello.node(), refusal);
-        send(new Frame.Refuse(refusal));
-        established.tryFail(new XferException(ErrorCode.FORBIDDEN, refusal));
-        socket.end().onComplete(v -> socket.close());
-        closed = true;
-        return;
-      }
-      pool = hello.pool();
-      peer = hello.node();
-      send(new Frame.Welcome(self));
-      established.complete(this);
-    } else {
-      onProtocolError(new ProtocolException(frame.getClass().getSimpleName() + " before the handshake"));
+  /** Logs the broken rule once and resets the connection. */
+  void protocolError(String reason) {
+    if (!closed) {
+      log.warn("{}: closing: {}", describe(), reason);
+      abort("protocol error: " + reason);
     }
-  }
-
-  private void onProtocolError(ProtocolException e) {
-    log.warn("{}: closing: {}", describe(), e.getMessage());
-    lost("protocol error: " + e.getMessage());
-    NetSockets.abort(socket);
   }
 
   private void lost(String reason) {
@@ -241,10 +347,12 @@ final class PoolConnection {
       return;
     }
     closed = true;
-    established.tryFail(new XferException(ErrorCode.UNAVAILABLE, "pool " + pool + ": " + reason));
+    handshake.lost(new XferException(ErrorCode.UNAVAILABLE, "pool " + pool() + ": " + reason));
     List<ChannelEnd> ends = new ArrayList<>(channels.values());
     channels.clear();
+    channelCount = 0;
     ends.forEach(e -> e.onConnectionLost(reason));
+    drainHeld();
     closeHandlers.forEach(h -> h.handle(this));
   }
 }

@@ -18,7 +18,9 @@ import java.util.Set;
  */
 public record PoolDef(String name, int minPerPeer, int maxPerPeer, Duration idleTimeout, int window, boolean tls) {
 
-  public static final int DEFAULT_WINDOW = 4 << 20;
+  /** The pool every hop between nodes uses unless a transfer names another; it exists on every node. */
+  public static final String DEFAULT_NAME = "default";
+  public static final int DEFAULT_WINDOW = 8 << 20;
   static final Set<String> KEYS = JsonFields.keys("name", "minPerPeer", "maxPerPeer", "idleTimeout", "window", "tls");
 
   /** @throws XferException 400 naming the field under {@code path} */

@@ -15,13 +15,30 @@ public final class PoolLink implements Link {
   private final byte[] token;
   private final String upNode;
   private final String downNode;
+  private final String checksum;
+  private final boolean resume;
 
-  public PoolLink(String pool, int streams, byte[] token, String upNode, String downNode) {
+  /**
+   * @param checksum the algorithm both ends compute and verify at the hop, or null
+   * @param resume   whether the receiver keeps what it holds between attempts, and streams retry
+   */
+  public PoolLink(String pool, int streams, byte[] token, String upNode, String downNode, String checksum,
+                  boolean resume) {
     this.pool = pool;
     this.streams = streams;
     this.token = token.clone();
     this.upNode = upNode;
     this.downNode = downNode;
+    this.checksum = checksum;
+    this.resume = resume;
+  }
+
+  public String checksum() {
+    return checksum;
+  }
+
+  public boolean resume() {
+    return resume;
   }
 
   public String pool() {

@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
@@ -15,332 +17,573 @@ import io.vertx.core.net.SocketAddress;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
 import io.xfernode.pool.wire.Frame;
+import io.xfernode.transport.ChildSocket;
+import io.xfernode.transport.ParentSocket;
+import io.xfernode.transport.SocketRegistry;
 import io.xfernode.transport.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.MessageDigest;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A node's side of every pool (SPEC 1.5): the data port that peers' connections arrive on, the
  * connections it keeps to each peer (between {@code minPerPeer} and {@code maxPerPeer}, idle ones closed
- * after {@code idleTimeout}), senders that open channels on them and receivers that expect a transfer by
- * its token. All its state lives on one context; its methods may be called from any thread and answer
- * on that context.
+ * after {@code idleTimeout}), the receivers that expect a transfer by its token, and the senders' streams.
+ *
+ * <p>Each connection lives on an event loop of its own: the data port listens from several contexts at
+ * once (Vert.x spreads the accepted connections over them), and each connection this node opens gets a
+ * new context. So the streams of one transfer run on several cores. This object's own state is safe to
+ * use from any thread.
  */
-public final class Pools {
+public final class Pools implements PoolConnection.Owner {
 
   private static final Logger log = LoggerFactory.getLogger(Pools.class);
-  static final long HANDSHAKE_TIMEOUT_MS = 10_000;
 
-  private record Expected(byte[] token, Inbound inbound) {
-  }
+  static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+  /** Tells apart the random ports of several {@code Pools} in one Vert.x (tests run two nodes in one). */
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORTS = new java.util.concurrent.atomic.AtomicInteger();
+  /** How long a DATA_START may wait for its transfer's receiver to be set up on this node. */
+  static final long EARLY_WAIT_MS = 15_000;
+  /** How many DATA_STARTs may wait so, in all. */
+  static final int MAX_EARLY = 1024;
 
   private final Vertx vertx;
-  private final Context context;
   private final String node;
-  private final Function<String, Future<SocketAddress>> peers;
+  private final Function<String, Future<SocketAddress>> addresses;
   private final TlsConfig tls;
-  private final Map<String, PoolDef> defs = new LinkedHashMap<>();
-  private final Map<String, List<PoolConnection>> links = new HashMap<>();
-  /** Connections being opened, by pool and peer. */
-  private final Map<String, List<Future<PoolConnection>>> connecting = new HashMap<>();
-  private final Map<String, Expected> expected = new HashMap<>();
-  private NetServer server;
-  private NetClient plainClient;
-  private NetClient tlsClient;
-  private long sweeper = -1;
-  private boolean closed;
+  private final NodeKeys keys;
+  private final int listeners;
+  private final Map<String, PoolDef> defs = new ConcurrentHashMap<>();
+  private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
+  private final Map<String, List<Early>> early = new HashMap<>();
+  private int earlyCount;
+  private final List<NetServer> servers = new ArrayList<>();
+  private volatile NetClient client;
+  private volatile ParentSocket parent;
+  private volatile boolean closed;
+  private final long sweeper;
+
+  private record Early(PoolConnection connection, Frame.DataStart start, long timer) {
+  }
 
   /**
-   * @param peers the data address ({@code data.host}, {@code data.port}) of a node, by id
-   * @param tls   {@code data.tls}, or null: a pool with {@code tls: true} is then refused; when set, the
-   *              data port and every pool connection use it
+   * @param addresses where a node's data port is, by node id
+   * @param tls       {@code data.tls}, or null: when set, the data port and every pool connection use it,
+   *                  and a pool with {@code tls: true} needs it
+   * @param keys      the keys nodes prove who they are with
+   * @param listeners how many event loops the data port accepts on
    */
-  public Pools(Vertx vertx, String node, Function<String, Future<SocketAddress>> peers, TlsConfig tls) {
+  public Pools(Vertx vertx, String node, Function<String, Future<SocketAddress>> addresses, TlsConfig tls,
+               NodeKeys keys, int listeners) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
     this.node = node;
-    this.peers = peers;
+    this.addresses = addresses;
     this.tls = tls;
-    context.runOnContext(v -> sweeper = vertx.setPeriodic(1000, id -> closeIdle()));
+    this.keys = keys;
+    this.listeners = Math.max(1, listeners);
+    this.sweeper = vertx.setPeriodic(1000, id -> closeIdle());
   }
 
-  /** The context every connection, channel, sender and receiver of these pools lives on. */
-  public Context context() {
-    return context;
+  /** As many data-port listeners as Vert.x has event loops by default. */
+  public Pools(Vertx vertx, String node, Function<String, Future<SocketAddress>> addresses, TlsConfig tls,
+               NodeKeys keys) {
+    this(vertx, node, addresses, tls, keys, 2 * Runtime.getRuntime().availableProcessors());
   }
 
-  private <T> Future<T> onContext(java.util.concurrent.Callable<Future<T>> work) {
-    Promise<T> p = Promise.promise();
-    context.runOnContext(v -> {
-      try {
-        work.call().onComplete(p);
-      } catch (Exception e) {
-        p.fail(e);
-      }
-    });
-    return p.future();
+  public String node() {
+    return node;
   }
 
   // ---- definitions
 
   public Future<Void> define(PoolDef def) {
-    return onContext(() -> {
-      if (def.tls() && tls == null) {
-        return Future.failedFuture(XferException.badRequest("pools." + def.name() + ".tls",
-          "the pool wants TLS but data.tls is not configured"));
-      }
-      defs.put(def.name(), def);
-      return Future.succeededFuture();
-    });
+    if (def.tls() && tls == null) {
+      return Future.failedFuture(XferException.badRequest("pools." + def.name() + ".tls",
+        "the pool wants TLS but data.tls is not configured"));
+    }
+    defs.put(def.name(), def);
+    return Future.succeededFuture();
+  }
+
+  /** @return whether {@code name} is defined on this node */
+  public boolean has(String name) {
+    return defs.containsKey(name);
   }
 
   /** Removes a pool: its connections close, and the transfers on them fail with 503. */
   public Future<Void> remove(String name) {
-    return onContext(() -> {
-      if (defs.remove(name) == null) {
-        return Future.failedFuture(XferException.notFound("name", "no pool \"" + name + "\""));
+    if (defs.remove(name) == null) {
+      return Future.failedFuture(XferException.notFound("name", "no pool \"" + name + "\""));
+    }
+    peers.forEach((key, p) -> {
+      if (key.startsWith(name + "|")) {
+        p.all().forEach(c -> c.context().runOnContext(v -> c.close("pool " + name + " was removed")));
       }
-      links.entrySet().stream().filter(e -> e.getKey().startsWith(name + "|"))
-        .flatMap(e -> new ArrayList<>(e.getValue()).stream()).toList()
-        .forEach(c -> c.close("pool " + name + " was removed"));
-      return Future.succeededFuture();
     });
+    return Future.succeededFuture();
   }
 
-  /** Every pool with its open connections per peer. */
+  /** Every pool with its open connections and channels per peer. */
   public Future<JsonArray> list() {
-    return onContext(() -> {
-      JsonArray out = new JsonArray();
-      for (PoolDef def : defs.values()) {
-        JsonObject peersOf = new JsonObject();
-        links.forEach((key, conns) -> {
-          if (key.startsWith(def.name() + "|") && !conns.isEmpty()) {
+    JsonArray out = new JsonArray();
+    for (PoolDef def : defs.values().stream().sorted(java.util.Comparator.comparing(PoolDef::name)).toList()) {
+      JsonObject peersOf = new JsonObject();
+      peers.forEach((key, p) -> {
+        if (key.startsWith(def.name() + "|")) {
+          List<PoolConnection> conns = p.all();
+          if (!conns.isEmpty()) {
             peersOf.put(key.substring(def.name().length() + 1), new JsonObject().put("connections", conns.size())
               .put("channels", conns.stream().mapToInt(PoolConnection::channelCount).sum()));
           }
-        });
-        out.add(def.toJson().put("peers", peersOf));
-      }
-      return Future.succeededFuture(out);
-    });
+        }
+      });
+      out.add(def.toJson().put("peers", peersOf));
+    }
+    return Future.succeededFuture(out);
+  }
+
+  /** The contexts of the open connections of {@code pool} with {@code peer}: one per connection. */
+  public List<Context> connectionContexts(String pool, String peer) {
+    Peer p = peers.get(key(pool, peer));
+    return p == null ? List.of() : p.all().stream().map(PoolConnection::context).toList();
+  }
+
+  /** Resets every open connection of {@code pool} with {@code peer}, as a broken network would; for tests. */
+  void breakConnections(String pool, String peer) {
+    Peer p = peers.get(key(pool, peer));
+    if (p != null) {
+      p.all().forEach(c -> c.context().runOnContext(v -> c.abort("broken on purpose")));
+    }
   }
 
   // ---- the data port
 
-  /** Listens for peers' connections; @return the port bound */
   public Future<Integer> listen(String host, int port) {
-    return onContext(() -> {
-      NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
-      if (tls != null) {
-        tls.applyTo(options);
-      }
-      server = vertx.createNetServer(options).connectHandler(this::accepted);
-      return server.listen(port, host).map(NetServer::actualPort);
-    });
+    return listen(host, port, null);
   }
 
-  private void accepted(NetSocket socket) {
-    PoolConnection c = PoolConnection.accept(context, socket, this::refusal, node, this::opened);
-    long timer = vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> c.close("no HELLO within " + HANDSHAKE_TIMEOUT_MS + " ms"));
+  /**
+   * Listens for peers' connections on several event loops (one server instance per context, sharing the
+   * port). With {@code registry}, the data port is a listener there, and each connection it accepts is its
+   * child: it reports opening and closing, and obeys PAUSE, RESUME and SHUTDOWN.
+   *
+   * @return the port bound
+   */
+  public Future<Integer> listen(String host, int port, SocketRegistry registry) {
+    NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
+    if (tls != null) {
+      tls.applyTo(options);
+    }
+    // Vert.x shares a port between servers that listen on it from different contexts; for "any free port"
+    // they share one chosen at random when they all ask for the same negative port, unique to these pools
+    int shared = port == 0 ? -RANDOM_PORTS.incrementAndGet() : port;
+    return listenOne(options, host, shared).compose(actual -> {
+      List<Future<Integer>> more = new ArrayList<>();
+      for (int i = 1; i < listeners; i++) {
+        more.add(listenOne(options, host, shared));
+      }
+      return Future.all(more).map(actual);
+    }).compose(actual -> registry == null ? Future.succeededFuture(actual)
+      : registry.listen((tls != null ? "tls+tcp " : "tcp ") + host + ":" + actual, "data port").map(p -> {
+        parent = p;
+        return actual;
+      }));
+  }
+
+  private Future<Integer> listenOne(NetServerOptions options, String host, int port) {
+    Context ctx = ((VertxInternal) vertx).createEventLoopContext();
+    Promise<Integer> bound = Promise.promise();
+    ctx.runOnContext(v -> {
+      NetServer server = vertx.createNetServer(options).connectHandler(s -> accepted(ctx, s));
+      synchronized (servers) {
+        servers.add(server);
+      }
+      server.listen(port, host).map(NetServer::actualPort).onComplete(bound);
+    });
+    return bound.future();
+  }
+
+  private void accepted(Context ctx, NetSocket socket) {
+    if (closed) {
+      socket.close();
+      return;
+    }
+    PoolConnection c = new PoolConnection(ctx, (NetSocketInternal) socket, false, tls != null,
+      Handshake.accepting(node, keys, this::poolCheck), this);
+    long timer = vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> c.close("no handshake within " + HANDSHAKE_TIMEOUT_MS + " ms"));
     c.established().onComplete(ar -> {
       vertx.cancelTimer(timer);
       if (ar.succeeded()) {
-        track(c);
         log.debug("{}: accepted", c.describe());
+        ParentSocket p = parent;
+        if (p != null) {
+          ChildSocket child = ChildSocket.open(vertx, p.address(), node, c.describe(), new ChildSocket.Control() {
+            @Override
+            public void pause() {
+              ctx.runOnContext(x -> c.pause());
+            }
+
+            @Override
+            public void resume() {
+              ctx.runOnContext(x -> c.resume());
+            }
+
+            @Override
+            public void shutdown(String reason) {
+              ctx.runOnContext(x -> c.abort(reason));
+            }
+          });
+          c.closeHandler(gone -> child.closed());
+        }
       }
     });
   }
 
-  private String refusal(Frame.Hello hello) {
-    if (hello.version() != Frame.VERSION) {
-      return "protocol version " + hello.version() + " is not spoken here (only " + Frame.VERSION + ")";
-    }
-    PoolDef def = defs.get(hello.pool());
+  private String poolCheck(Frame.Hello hello) {
+    return defs.containsKey(hello.pool()) ? null : "unknown pool \"" + hello.pool() + "\"";
+  }
+
+  /** A proven peer's connection is taken unless the pool has {@code maxPerPeer} with that peer already. */
+  @Override
+  public String admit(PoolConnection c) {
+    PoolDef def = defs.get(c.pool());
     if (def == null) {
-      return "unknown pool \"" + hello.pool() + "\"";
+      return "unknown pool \"" + c.pool() + "\"";
     }
-    List<PoolConnection> conns = links.getOrDefault(key(def.name(), hello.node()), List.of());
-    if (conns.size() >= def.maxPerPeer()) {
-      return "pool " + def.name() + " already has " + conns.size() + " connections with " + hello.node();
+    Peer p = peer(c.pool(), c.peer());
+    if (!p.tryAdd(c, def.maxPerPeer())) {
+      return "pool " + def.name() + " already has " + def.maxPerPeer() + " connections with " + c.peer();
     }
     return null;
   }
 
-  // ---- sending
+  // ---- connections to peers
 
   /**
-   * Opens a channel for stream {@code stream} of {@code streams} of {@code transfer} to {@code peer}, on the
-   * pool's least busy connection to it (connecting a new one while under {@code maxPerPeer}).
-   * Completes once the receiver accepted it.
+   * A connection of {@code pool} to {@code peer} for one more channel: the least busy one not in
+   * {@code avoid}, or a new one while the pool allows more, or, when every connection the pool allows is
+   * in {@code avoid}, the least busy of those.
    */
-  public Future<Outbound> open(String pool, String peer, String transfer, int stream, int streams, byte[] token) {
-    return onContext(() -> connection(pool, peer).compose(c -> {
-      Outbound out = new Outbound(c, transfer, stream, streams, token, 0);
-      return out.opened().map(out);
-    }));
-  }
-
-  private Future<PoolConnection> connection(String pool, String peer) {
+  Future<PoolConnection> connection(String pool, String peer, Set<PoolConnection> avoid) {
     PoolDef def = defs.get(pool);
     if (def == null) {
       return Future.failedFuture(XferException.notFound("options.pool", "no pool \"" + pool + "\""));
     }
-    String key = key(pool, peer);
-    List<PoolConnection> conns = links.getOrDefault(key, List.of());
-    List<Future<PoolConnection>> opening = connecting.getOrDefault(key, List.of());
-    PoolConnection best = conns.stream().filter(PoolConnection::isOpen)
-      .min(Comparator.comparingInt(PoolConnection::channelCount)).orElse(null);
-    int count = conns.size() + opening.size();
-    for (int i = count + 1; i < def.minPerPeer(); i++) {
-      connect(def, peer).onFailure(t -> log.debug("pool {}: a connection to {} failed: {}", pool, peer, t.getMessage()));
+    if (closed) {
+      return Future.failedFuture(new XferException(ErrorCode.UNAVAILABLE, "node " + node + " is stopping"));
     }
-    if (best != null && (best.channelCount() == 0 || count >= def.maxPerPeer())) {
-      return Future.succeededFuture(best);
+    Peer p = peer(pool, peer);
+    Peer.Choice choice = p.choose(avoid, def.minPerPeer(), def.maxPerPeer());
+    for (Promise<PoolConnection> extra : choice.extra()) {
+      connect(def, peer, p, extra);
+      extra.future().onFailure(t -> log.debug("pool {}: a connection to {} failed: {}", pool, peer, t.getMessage()));
     }
-    if (count >= def.maxPerPeer()) {
-      // every connection the pool allows is being opened: take the first that is
-      return opening.get(0);
+    if (choice.existing() != null) {
+      return Future.succeededFuture(choice.existing());
     }
-    return connect(def, peer).recover(t -> best != null ? Future.succeededFuture(best) : Future.failedFuture(t));
+    if (choice.fresh() != null) {
+      connect(def, peer, p, choice.fresh());
+      PoolConnection fallback = p.leastBusy(Set.of());
+      return choice.fresh().future().recover(t -> fallback != null && fallback.isOpen()
+        ? Future.succeededFuture(fallback) : Future.failedFuture(t));
+    }
+    return choice.opening();
   }
 
-  private Future<PoolConnection> connect(PoolDef def, String peer) {
-    String key = key(def.name(), peer);
-    Future<PoolConnection> opened = peers.apply(peer)
-      .compose(address -> client(def).connect(address))
-      .compose(socket -> {
-        PoolConnection c = PoolConnection.connect(context, socket, def.name(), node, peer, this::opened);
-        long timer = vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> c.close("no WELCOME within "
+  /** Opens a connection on a context of its own, for {@code result}, which {@code p} counts as being opened. */
+  private void connect(PoolDef def, String peer, Peer p, Promise<PoolConnection> result) {
+    Context ctx = ((VertxInternal) vertx).createEventLoopContext();
+    result.future().onComplete(ar -> p.opened(result.future()));
+    addresses.apply(peer).onComplete(where -> ctx.runOnContext(v -> {
+      if (where.failed()) {
+        result.fail(XferException.from(where.cause()));
+        return;
+      }
+      client().connect(where.result()).onComplete(ar -> {
+        if (ar.failed()) {
+          result.fail(new XferException(ErrorCode.UNAVAILABLE, "pool " + def.name() + ": cannot connect to " + peer
+            + " at " + where.result() + ": " + ar.cause().getMessage()));
+          return;
+        }
+        PoolConnection c = new PoolConnection(ctx, (NetSocketInternal) ar.result(), true, tls != null,
+          Handshake.connecting(node, keys, def.name(), peer), this);
+        long timer = vertx.setTimer(HANDSHAKE_TIMEOUT_MS, id -> c.close("no handshake within "
           + HANDSHAKE_TIMEOUT_MS + " ms"));
-        return c.established().onComplete(ar -> vertx.cancelTimer(timer));
-      })
-      .recover(t -> Future.failedFuture(t instanceof XferException ? t : new XferException(ErrorCode.UNAVAILABLE,
-        "pool " + def.name() + ": cannot connect to " + peer + ": " + t.getMessage())));
-    connecting.computeIfAbsent(key, k -> new ArrayList<>()).add(opened);
-    return opened.onComplete(ar -> {
-      List<Future<PoolConnection>> list = connecting.get(key);
-      if (list != null) {
-        list.remove(opened);
-      }
-      if (ar.succeeded()) {
-        track(ar.result());
-        log.debug("{}: connected", ar.result().describe());
-      }
-    });
+        c.established().onComplete(est -> {
+          vertx.cancelTimer(timer);
+          if (est.succeeded()) {
+            p.add(c);
+            log.debug("{}: connected", c.describe());
+            if (closed) {
+              c.close("the node is stopping");
+            }
+            result.complete(c);
+          } else {
+            result.fail(est.cause());
+          }
+        });
+      });
+    }));
   }
 
   /** With {@code data.tls} every pool's connections use TLS: the data port speaks nothing else. */
-  private NetClient client(PoolDef def) {
-    if (tls != null) {
-      if (tlsClient == null) {
-        tlsClient = vertx.createNetClient(tls.applyTo(new NetClientOptions().setTcpNoDelay(true)
-          .setConnectTimeout(10_000)));
+  private NetClient client() {
+    NetClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        if (client == null) {
+          NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000);
+          client = vertx.createNetClient(tls == null ? options : tls.applyTo(options));
+        }
+        c = client;
       }
-      return tlsClient;
     }
-    if (plainClient == null) {
-      plainClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
-    }
-    return plainClient;
+    return c;
   }
 
-  private void track(PoolConnection c) {
-    String key = key(c.pool(), c.peer());
-    links.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
-    c.closeHandler(gone -> {
-      List<PoolConnection> conns = links.get(key);
-      if (conns != null) {
-        conns.remove(gone);
-      }
-    });
-    if (closed) {
-      c.close("the node is stopping");
-    }
+  private Peer peer(String pool, String peer) {
+    return peers.computeIfAbsent(key(pool, peer), k -> new Peer());
   }
 
   // ---- receiving
 
   /**
-   * Expects {@code transfer}'s {@code streams} channels, each carrying {@code token}, on pool {@code pool};
-   * its bytes come out of the returned stream in order. A DATA_START with another token is refused.
+   * Expects {@code transfer}'s streams on {@code link}'s pool, each carrying its token; their bytes go to
+   * {@code output}. A DATA_START that arrived before is taken now.
    */
-  public Future<Inbound> expect(String pool, String transfer, byte[] token, int streams) {
-    return onContext(() -> {
-      PoolDef def = defs.get(pool);
-      if (def == null) {
-        return Future.failedFuture(XferException.notFound("options.pool", "no pool \"" + pool + "\""));
+  public Receiver expect(PoolLink link, String transfer, boolean resume, Receiver.Output output) {
+    PoolDef def = defs.get(link.pool());
+    if (def == null) {
+      throw XferException.notFound("options.pool", "no pool \"" + link.pool() + "\"");
+    }
+    Receiver[] self = new Receiver[1];
+    Receiver r = new Receiver(vertx, transfer, link.streams(), def.window(), link.token(), resume, output,
+      () -> receivers.remove(transfer, self[0]));
+    self[0] = r;
+    if (receivers.putIfAbsent(transfer, r) != null) {
+      throw XferException.conflict("id", "transfer " + transfer + " is expected already");
+    }
+    List<Early> waiting;
+    synchronized (early) {
+      waiting = early.remove(transfer);
+      earlyCount -= waiting == null ? 0 : waiting.size();
+    }
+    if (waiting != null) {
+      for (Early e : waiting) {
+        vertx.cancelTimer(e.timer());
+        e.connection().context().runOnContext(v -> deliver(r, e.connection(), e.start()));
       }
-      if (expected.containsKey(transfer)) {
-        return Future.failedFuture(XferException.conflict("id", "transfer " + transfer + " is expected already"));
-      }
-      Inbound in = new Inbound(transfer, streams, def.window(), () -> expected.remove(transfer));
-      expected.put(transfer, new Expected(token.clone(), in));
-      return Future.succeededFuture(in);
-    });
+    }
+    return r;
   }
 
-  private void opened(PoolConnection c, Frame.DataStart start) {
-    Expected e = expected.get(start.transfer());
-    if (e == null || !MessageDigest.isEqual(e.token(), start.token())) {
-      log.debug("{}: refused channel {} for {}: unknown transfer or token", c.describe(), start.channel(),
-        start.transfer());
-      c.send(new Frame.DataNo(start.channel(), "unknown transfer or token"));
+  /** A DATA_START from a peer, on its connection's context. */
+  @Override
+  public void opened(PoolConnection c, Frame.DataStart start) {
+    Receiver r = receivers.get(start.transfer());
+    if (r != null) {
+      deliver(r, c, start);
       return;
     }
-    e.inbound().accept(c, start);
+    // the sender's node may have set up before this one: wait a little for the receiver
+    synchronized (early) {
+      if (earlyCount < MAX_EARLY) {
+        earlyCount++;
+        long timer = vertx.setTimer(EARLY_WAIT_MS, id -> expire(start.transfer(), c, start));
+        early.computeIfAbsent(start.transfer(), k -> new ArrayList<>()).add(new Early(c, start, timer));
+        return;
+      }
+    }
+    c.send(new Frame.DataNo(start.channel(), ErrorCode.AT_CAPACITY, "too many channels wait for their transfer here"));
+  }
+
+  private void expire(String transfer, PoolConnection c, Frame.DataStart start) {
+    boolean removed;
+    synchronized (early) {
+      List<Early> list = early.get(transfer);
+      removed = list != null && list.removeIf(e -> e.start() == start);
+      if (removed) {
+        earlyCount--;
+        if (list.isEmpty()) {
+          early.remove(transfer);
+        }
+      }
+    }
+    if (removed) {
+      c.context().runOnContext(v -> c.send(new Frame.DataNo(start.channel(), ErrorCode.NOT_FOUND,
+        "no transfer " + start.transfer() + " is expected on node " + node)));
+    }
+  }
+
+  private void deliver(Receiver r, PoolConnection c, Frame.DataStart start) {
+    if (!r.tokenMatches(start.token())) {
+      log.debug("{}: refused channel {} for {}: wrong token", c.describe(), start.channel(), start.transfer());
+      c.send(new Frame.DataNo(start.channel(), ErrorCode.FORBIDDEN, "unknown transfer or token"));
+      return;
+    }
+    r.accept(c, start);
+  }
+
+  // ---- sending
+
+  /**
+   * A sender of {@code transfer} over {@code link}, taking its bytes from {@code work}.
+   *
+   * @param file     for a {@link FileWork}, the file its regions come from
+   * @param checksum the value EOF carries ("" or "algorithm:hex")
+   */
+  Sender sender(PoolLink link, String transfer, String source, boolean resume, Work work, FileChannel file,
+                long fileBase, Supplier<Future<String>> checksum) {
+    return new Sender(this, link, transfer, source, resume, work, file, fileBase, checksum);
   }
 
   // ---- housekeeping
 
   private void closeIdle() {
     long now = System.nanoTime();
-    links.forEach((key, conns) -> {
+    peers.forEach((key, p) -> {
       PoolDef def = defs.get(key.substring(0, key.indexOf('|')));
-      if (def == null) {
-        return;
-      }
-      List<PoolConnection> idle = new ArrayList<>(conns.stream()
-        .filter(c -> now - c.idleSince() > def.idleTimeout().toNanos()).toList());
-      int removable = conns.size() - def.minPerPeer();
-      idle.sort(Comparator.comparingLong(PoolConnection::idleSince));
-      for (int i = 0; i < removable && i < idle.size(); i++) {
-        idle.get(i).close("idle for " + def.idleTimeout());
+      if (def != null) {
+        for (PoolConnection c : p.idle(now, def.idleTimeout().toNanos(), def.minPerPeer())) {
+          c.context().runOnContext(v -> {
+            if (c.channelCount() == 0) {
+              c.close("idle for " + def.idleTimeout());
+            }
+          });
+        }
       }
     });
   }
 
   /** Closes the data port and every connection; transfers on them fail with 503. */
   public Future<Void> close() {
-    return onContext(() -> {
-      closed = true;
-      vertx.cancelTimer(sweeper);
-      links.values().stream().flatMap(l -> new ArrayList<>(l).stream()).toList()
-        .forEach(c -> c.close("the node is stopping"));
-      new ArrayList<>(expected.values()).forEach(e -> e.inbound().abort("the node is stopping"));
-      List<Future<?>> closing = new ArrayList<>();
-      if (server != null) {
-        closing.add(server.close());
-      }
-      if (plainClient != null) {
-        closing.add(plainClient.close());
-      }
-      if (tlsClient != null) {
-        closing.add(tlsClient.close());
-      }
-      return Future.join(closing).mapEmpty();
-    });
+    closed = true;
+    vertx.cancelTimer(sweeper);
+    List<Future<?>> closing = new ArrayList<>();
+    ParentSocket p = parent;
+    if (p != null) {
+      closing.add(p.close("the node is stopping", true));
+    }
+    peers.values().forEach(peer -> peer.all().forEach(c -> {
+      Promise<Void> done = Promise.promise();
+      c.context().runOnContext(v -> {
+        c.close("the node is stopping");
+        done.complete();
+      });
+      closing.add(done.future());
+    }));
+    new ArrayList<>(receivers.values()).forEach(r -> r.abort("node " + node + " is stopping"));
+    synchronized (servers) {
+      servers.forEach(s -> closing.add(s.close()));
+    }
+    NetClient c = client;
+    if (c != null) {
+      closing.add(c.close());
+    }
+    return Future.join(closing).mapEmpty();
   }
 
   private static String key(String pool, String peer) {
     return pool + "|" + peer;
+  }
+
+  /** The connections of one pool with one peer, both directions, and those being opened. */
+  private static final class Peer {
+    private final List<PoolConnection> open = new ArrayList<>();
+    private final List<Future<PoolConnection>> opening = new ArrayList<>();
+
+    /**
+     * Where one more channel goes: an existing connection, one being opened, or {@code fresh}, a new one to
+     * open; {@code extra} are more to open so that the pool keeps its minimum.
+     */
+    record Choice(PoolConnection existing, Future<PoolConnection> opening, Promise<PoolConnection> fresh,
+                  List<Promise<PoolConnection>> extra) {
+    }
+
+    synchronized List<PoolConnection> all() {
+      open.removeIf(c -> !c.isOpen());
+      return new ArrayList<>(open);
+    }
+
+    synchronized void add(PoolConnection c) {
+      open.add(c);
+      c.closeHandler(gone -> remove(gone));
+    }
+
+    /** Adds an accepted connection unless {@code max} are open or being opened. */
+    synchronized boolean tryAdd(PoolConnection c, int max) {
+      open.removeIf(x -> !x.isOpen());
+      if (open.size() + opening.size() >= max) {
+        return false;
+      }
+      add(c);
+      return true;
+    }
+
+    private synchronized void remove(PoolConnection c) {
+      open.remove(c);
+    }
+
+    synchronized void opened(Future<PoolConnection> f) {
+      opening.remove(f);
+    }
+
+    synchronized PoolConnection leastBusy(Collection<PoolConnection> avoid) {
+      PoolConnection best = null;
+      for (PoolConnection c : open) {
+        if (c.isOpen() && !avoid.contains(c) && (best == null || c.channelCount() < best.channelCount())) {
+          best = c;
+        }
+      }
+      return best;
+    }
+
+    /** Decides, atomically, where one more channel goes; the connections to open are counted at once. */
+    synchronized Choice choose(Set<PoolConnection> avoid, int min, int max) {
+      open.removeIf(c -> !c.isOpen());
+      PoolConnection best = leastBusy(avoid);
+      int count = open.size() + opening.size();
+      PoolConnection existing = null;
+      Future<PoolConnection> pending = null;
+      Promise<PoolConnection> fresh = null;
+      if (best != null && (best.channelCount() == 0 || count >= max)) {
+        existing = best;
+      } else if (count < max) {
+        fresh = Promise.promise();
+        opening.add(fresh.future());
+        count++;
+      } else if (!opening.isEmpty()) {
+        pending = opening.get(0);
+      } else {
+        existing = leastBusy(Set.of());
+      }
+      List<Promise<PoolConnection>> extra = new ArrayList<>();
+      for (; count < min; count++) {
+        Promise<PoolConnection> more = Promise.promise();
+        opening.add(more.future());
+        extra.add(more);
+      }
+      return new Choice(existing, pending, fresh, extra);
+    }
+
+    /** The connections idle for {@code timeout}, oldest first, that may close while keeping {@code min}. */
+    synchronized List<PoolConnection> idle(long now, long timeout, int min) {
+      open.removeIf(c -> !c.isOpen());
+      List<PoolConnection> idle = new ArrayList<>(open.stream().filter(c -> now - c.idleSince() > timeout).toList());
+      idle.sort(java.util.Comparator.comparingLong(PoolConnection::idleSince));
+      int removable = Math.max(0, open.size() - min);
+      return idle.subList(0, Math.min(removable, idle.size()));
+    }
   }
 }

@@ -170,6 +170,8 @@ final class UdpReceiver extends Element {
     return new JsonObject().put("datagrams", datagrams).put("dropped", dropped);
   }
 
+  private Future<Void> closing = Future.succeededFuture();
+
   private void cancelIdleTimer() {
     if (idleTimer >= 0) {
       ctx.vertx().cancelTimer(idleTimer);
@@ -177,10 +179,14 @@ final class UdpReceiver extends Element {
     }
   }
 
+  /** Closes the socket once; every caller gets the same close, so release waits for the port to be free. */
   private Future<Void> closeSocket() {
     DatagramSocket s = socket;
     socket = null;
-    return s == null ? Future.succeededFuture() : s.close();
+    if (s != null) {
+      closing = s.close();
+    }
+    return closing;
   }
 
   @Override

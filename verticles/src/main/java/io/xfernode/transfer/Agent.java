@@ -152,6 +152,7 @@ public final class Agent extends VerticleBase {
     try {
       Context context = ((VertxInternal) vertx).createEventLoopContext();
       List<ElementRun> runs = new ArrayList<>();
+      java.util.concurrent.atomic.AtomicReference<String> identity = new java.util.concurrent.atomic.AtomicReference<>("");
       java.util.function.Consumer<ControlMessage> reporter = m ->
         vertx.eventBus().send(Addresses.control(setup.controllerNode()), m.toJson());
       for (Step step : steps) {
@@ -165,7 +166,7 @@ public final class Agent extends VerticleBase {
           throw new XferException(ErrorCode.INTERNAL, step.name() + ": no link to a neighbour on another node");
         }
         HostedContext ctx = new HostedContext(transfer, step.index(), step.name(), env, sockets, pools, in, out,
-          reservation);
+          reservation, identity);
         ctx.bind(vertx, context, reporter);
         runs.add(new ElementRun(ctx, element));
       }
@@ -209,7 +210,8 @@ public final class Agent extends VerticleBase {
       throw new XferException(ErrorCode.INTERNAL, up.name() + ": SETUP carries no pool token");
     }
     return new PoolLink(up.options().getString("pool"), up.options().getInteger("streams", 1),
-      HexFormat.of().parseHex(token), up.node(), down.node());
+      HexFormat.of().parseHex(token), up.node(), down.node(), up.options().getString("checksum"),
+      up.options().getBoolean("resume", false));
   }
 
   private Element create(Step step) {

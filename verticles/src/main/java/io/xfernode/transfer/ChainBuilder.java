@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * The chain the planner sees: the user's elements plus those the options ask for. {@code checksum} adds a
- * checksum filter where the bytes leave for the sink's node and one where they land (one only when they
- * never leave a node); {@code rateLimit} adds a throttle before the sink.
+ * checksum filter where the bytes land, before the sink, unless a pool hop lies right before the sink: the
+ * pool's glues then compute and verify it at the hop. Over a direct hop it adds one where the bytes leave
+ * for the sink's node too. {@code rateLimit} adds a throttle before the sink.
  */
 public final class ChainBuilder {
 
@@ -31,12 +32,17 @@ public final class ChainBuilder {
     if (o.checksum() != null) {
       JsonObject options = new JsonObject().put("type", "checksum").put("algorithm", o.checksum());
       String lastNode = chain.get(chain.size() - 1).node();
-      if (!lastNode.equals(sink.node())) {
+      boolean hopBeforeSink = !lastNode.equals(sink.node());
+      if (hopBeforeSink && "direct".equals(o.hop())) {
         chain.add(TransferSpec.parseElement(CHECKSUM_OUT, Role.FILTER, options.copy().put("node", lastNode), registry,
           lastNode));
       }
-      chain.add(TransferSpec.parseElement(CHECKSUM_IN, Role.FILTER, options.copy().put("node", sink.node()), registry,
-        sink.node()));
+      // a pool hop right before the sink computes and verifies the checksum itself, so a file can cross
+      // without a copy; anywhere else a filter before the sink computes what lands
+      if (!hopBeforeSink || "direct".equals(o.hop())) {
+        chain.add(TransferSpec.parseElement(CHECKSUM_IN, Role.FILTER, options.copy().put("node", sink.node()), registry,
+          sink.node()));
+      }
     }
     if (o.rateLimit() > 0) {
       chain.add(TransferSpec.parseElement(RATE_LIMIT, Role.FILTER, new JsonObject().put("type", "throttle")

@@ -113,8 +113,7 @@ public final class Controller {
     this.results = new JsonObject[n];
     this.progress = new long[n];
     // START carries listen addresses between neighbours; a plan without TCP links needs none
-    this.autoStart = steps.stream().noneMatch(s -> s.out() == Mechanism.TCP_LISTEN || s.out() == Mechanism.TCP_CONNECT
-      || s.out() == Mechanism.POOL);
+    this.autoStart = steps.stream().noneMatch(s -> s.out() == Mechanism.TCP_LISTEN || s.out() == Mechanism.TCP_CONNECT);
     this.events = new Events(vertx.eventBus(), spec.id());
     changed();
   }
@@ -315,9 +314,11 @@ public final class Controller {
       String name = steps.get(i).name();
       status.addChecksum(name, c);
       last = c;
-      if (ChainBuilder.CHECKSUM_OUT.equals(name)) {
+      // a checksum filter, or a pool hop's glue, which says which side of the hop it is
+      String side = results[i].getString("side", "");
+      if (ChainBuilder.CHECKSUM_OUT.equals(name) || "out".equals(side)) {
         out = c;
-      } else if (ChainBuilder.CHECKSUM_IN.equals(name)) {
+      } else if (ChainBuilder.CHECKSUM_IN.equals(name) || "in".equals(side)) {
         in = c;
       }
     }
@@ -327,7 +328,10 @@ public final class Controller {
     }
     JsonObject landed = in != null ? in : out;
     status.checksum(landed);
-    if (out != null && in != null && !out.getString("value").equals(in.getString("value"))) {
+    if (out != null && in != null && !out.getString("value").equals(in.getString("value"))
+      && !out.getString("algorithm").equals(in.getString("algorithm"))) {
+      // checksums of different algorithms cannot be compared: nothing to say
+    } else if (out != null && in != null && !out.getString("value").equals(in.getString("value"))) {
       return new XferException(ErrorCode.CHECKSUM_MISMATCH, "options.checksum: " + out.getString("algorithm")
         + " of the bytes sent is " + out.getString("value") + " but of the bytes received is " + in.getString("value"));
     }

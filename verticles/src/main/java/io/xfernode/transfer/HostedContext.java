@@ -64,6 +64,8 @@ public final class HostedContext implements ElementContext {
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final List<Future<?>> threadResults = new ArrayList<>();
   private final StreamThreads.Reservation reservation;
+  /** Shared by the elements of the slice: what the source said identifies its bytes. */
+  private final java.util.concurrent.atomic.AtomicReference<String> identity;
   private volatile boolean cancelled;
   private volatile long lastProgressAt;
   private long total = -1;
@@ -82,8 +84,10 @@ public final class HostedContext implements ElementContext {
    * @param out the link to the downstream neighbour, {@code null} for a sink
    */
   public HostedContext(String transferId, int index, String name, NodeEnv env, SocketRegistry sockets, Pools pools,
-                       Link in, Link out, StreamThreads.Reservation reservation) {
+                       Link in, Link out, StreamThreads.Reservation reservation,
+                       java.util.concurrent.atomic.AtomicReference<String> identity) {
     this.reservation = reservation;
+    this.identity = identity;
     this.sockets = sockets;
     this.pools = pools;
     this.transferId = transferId;
@@ -405,6 +409,16 @@ public final class HostedContext implements ElementContext {
   @Override
   public void total(long bytes) {
     this.total = bytes;
+  }
+
+  @Override
+  public void sourceIdentity(String id) {
+    identity.set(id == null ? "" : id);
+  }
+
+  @Override
+  public String sourceIdentity() {
+    return identity.get();
   }
 
   @Override

@@ -22,7 +22,7 @@ public record TransferOptions(String checksum, String expectedChecksum, int stre
   static final Set<String> KEYS = JsonFields.keys("checksum", "streams", "pool", "resume", "rateLimit", "timeout",
     "hop");
 
-  public static final TransferOptions NONE = new TransferOptions(null, null, 1, "default", false, 0, null, "direct");
+  public static final TransferOptions NONE = new TransferOptions(null, null, 1, "default", false, 0, null, "pool");
 
   static TransferOptions fromJson(JsonObject json) {
     if (json == null) {
@@ -50,7 +50,7 @@ public record TransferOptions(String checksum, String expectedChecksum, int stre
     if (timeout != null && timeout.isZero()) {
       throw XferException.badRequest(f.field("timeout"), "must be positive");
     }
-    String hop = f.choice("hop", "direct", "direct", "pool");
+    String hop = f.choice("hop", "pool", "pool", "direct");
     return new TransferOptions(algorithm, expected,
       f.integer("streams", 1, 1, 64),
       f.string("pool", "default"),

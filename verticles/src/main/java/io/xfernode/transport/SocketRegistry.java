@@ -51,6 +51,11 @@ public final class SocketRegistry {
     parents.remove(parent.id());
   }
 
+  /** The listeners of this node now. */
+  public java.util.List<ParentSocket> listeners() {
+    return new ArrayList<>(parents.values());
+  }
+
   public JsonObject list() {
     JsonArray out = new JsonArray();
     new ArrayList<>(parents.values()).forEach(p -> out.add(p.toJson()));

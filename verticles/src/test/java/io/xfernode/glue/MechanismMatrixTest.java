@@ -75,9 +75,11 @@ class MechanismMatrixTest {
         }
       }
     }
-    assertThat(table.find(Mechanism.PUSH, Mechanism.POOL)).as("into a pool").isNotNull();
-    assertThat(table.find(Mechanism.POOL, Mechanism.PUSH)).as("out of a pool").isNotNull();
-    assertThat(table.all()).hasSize(23);
+    for (Mechanism m : new Mechanism[]{Mechanism.PUSH, Mechanism.CHANNEL}) {
+      assertThat(table.find(m, Mechanism.POOL)).as("into a pool from %s", m).isNotNull();
+      assertThat(table.find(Mechanism.POOL, m)).as("out of a pool into %s", m).isNotNull();
+    }
+    assertThat(table.all()).hasSize(25);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -118,6 +118,10 @@ public final class NodeConfig {
       }
       poolNames.add(def.name());
     }
+    if (!poolNames.contains(PoolDef.DEFAULT_NAME)) {
+      // the pool every cross-node hop uses unless a transfer names another: it always exists
+      b.pools = b.pools.copy().add(new JsonObject().put("name", PoolDef.DEFAULT_NAME));
+    }
 
     JsonObject eventBus = r.object("eventBus");
     ConfigReader.refuseUnknown("eventBus", eventBus, Set.of("tls"));

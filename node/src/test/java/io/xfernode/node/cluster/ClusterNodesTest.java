@@ -161,11 +161,15 @@ class ClusterNodesTest {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", cluster.node(0).dataPort()), 5000);
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(FrameCodec.encode(new Frame.Hello(Frame.VERSION, "nope", "x")).getBytes());
+      io.netty.buffer.ByteBuf hello = FrameCodec.encode(new Frame.Hello(Frame.VERSION, "nope", "x",
+        new byte[Frame.NONCE_BYTES]), io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+      socket.getOutputStream().write(io.netty.buffer.ByteBufUtil.getBytes(hello));
+      hello.release();
       DataInputStream in = new DataInputStream(socket.getInputStream());
       byte[] frame = new byte[in.readInt()];
       in.readFully(frame);
-      assertThat(FrameCodec.decode(Buffer.buffer(frame))).isEqualTo(new Frame.Refuse("unknown pool \"nope\""));
+      assertThat(FrameCodec.decode(io.netty.buffer.Unpooled.wrappedBuffer(frame)))
+        .isEqualTo(new Frame.Refuse("unknown pool \"nope\""));
       assertThat(in.read()).as("end of stream").isEqualTo(-1);
     }
   }

@@ -82,7 +82,7 @@ class ParentChildAcrossNodesTest {
       JsonObject reply = client.request(Addresses.SUBMIT, new JsonObject().put("id", id)
         .put("source", new JsonObject().put("type", "random").put("length", 8L << 20).put("node", "n0"))
         .put("sink", new JsonObject().put("type", "null").put("node", "n1"))
-        .put("options", new JsonObject().put("rateLimit", 4L << 20)));
+        .put("options", new JsonObject().put("rateLimit", 4L << 20).put("hop", "direct")));
       assertThat(reply.getString("type")).as("%s", reply).isEqualTo("message");
 
       JsonObject listener = null;
@@ -104,6 +104,32 @@ class ParentChildAcrossNodesTest {
       JsonObject cancelled = client.request(Addresses.CANCEL, new JsonObject().put("id", id)).getJsonObject("body");
       assertThat(cancelled.getString("state")).isEqualTo("CANCELLED");
     }
+  }
+
+  @Test
+  void the_data_port_is_the_parent_of_the_pool_connections_it_accepts() throws Exception {
+    // a pool whose connections close soon after their last transfer
+    await(cluster.node(0).vertx().eventBus().request(Addresses.POOLS, new JsonObject().put("op", "define")
+      .put("pool", new JsonObject().put("name", "brief").put("minPerPeer", 0).put("idleTimeout", "PT0.5S"))));
+    ParentSocket dataPort = cluster.node(1).engine().sockets().listeners().stream()
+      .filter(p -> p.toJson().getString("owner").equals("data port")).findFirst().orElseThrow();
+    CompletableFuture<JsonObject> childClosed = new CompletableFuture<>();
+    dataPort.childClosedHandler(c -> {
+      if (c.getString("description").contains("pool brief")) {
+        childClosed.complete(c);
+      }
+    });
+
+    JsonObject status = cluster.run(0, new JsonObject().put("id", "brief-1")
+      .put("source", new JsonObject().put("type", "pattern").put("length", 1 << 20).put("node", "n0"))
+      .put("sink", new JsonObject().put("type", "null").put("node", "n1"))
+      .put("options", new JsonObject().put("pool", "brief")));
+    assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
+
+    // the connection n1 accepted reported itself to the data port, and its close arrives as a message
+    JsonObject gone = childClosed.get(20, TimeUnit.SECONDS);
+    assertThat(gone.getString("node")).isEqualTo("n1");
+    assertThat(gone.getString("description")).contains("<-").contains("(n0)");
   }
 
   private static void awaitChildren(ParentSocket parent, int n) {

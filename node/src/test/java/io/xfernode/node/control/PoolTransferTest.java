@@ -96,9 +96,13 @@ class PoolTransferTest {
     assertThat(status.getJsonObject("checksum").getString("value")).isEqualTo(TransferApiTest.sha256(data));
     List<JsonObject> glues = status.getJsonObject("plan").getJsonArray("elements").stream().map(o -> (JsonObject) o)
       .filter(e -> e.getString("type").contains("pool")).toList();
+    // the file goes as regions (sendfile) and lands by offset: no copy on the way out, one on the way in
     assertThat(glues).extracting(e -> e.getString("type") + "@" + e.getString("node"))
-      .containsExactly("push-to-pool@n0", "pool-to-push@n1");
-    assertThat(glues.get(0).getJsonObject("options")).isEqualTo(new JsonObject().put("pool", "default").put("streams", 3));
+      .containsExactly("channel-to-pool@n0", "pool-to-channel@n1");
+    assertThat(glues.get(0).getJsonObject("options")).isEqualTo(new JsonObject().put("pool", "default").put("streams", 3)
+      .put("checksum", "sha256"));
+    assertThat(status.getJsonObject("checksum").getString("verified")).as("the receiver read the file back")
+      .isEqualTo("disk");
     assertThat(status.encode()).as("the token stays between the controller and the agents").doesNotContain("token");
   }
 

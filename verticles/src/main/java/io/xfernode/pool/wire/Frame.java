@@ -1,55 +1,77 @@
 package io.xfernode.pool.wire;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+
+import java.util.Arrays;
 
 /**
  * One frame of the pool protocol, version {@value #VERSION} (docs/PROTOCOL.md). A connection opens with
- * HELLO and WELCOME or REFUSE; then channels, one per transfer stream, open with DATA_START and DATA_YES
- * or DATA_NO, carry DATA and CREDIT, and end with EOF and EOF_ACK, or ABORT.
+ * HELLO, WELCOME and PROOF (each side proves it is the cluster member it names), or REFUSE; then channels,
+ * one per stream of a transfer, open with DATA_START and DATA_YES (which says what the receiver holds
+ * already) or DATA_NO, carry DATA and CREDIT, and end with EOF and EOF_ACK, or ABORT.
+ *
+ * <p>DATA has no record here: its header is written by {@link FrameCodec#dataHeader} before a payload
+ * that goes to the socket as it is, and it is read as {@link DataPiece}s.
  */
 public sealed interface Frame {
 
-  int VERSION = 1;
+  int VERSION = 2;
+
+  /** Random bytes each side of a handshake contributes. */
+  int NONCE_BYTES = 16;
+  /** An HMAC-SHA256. */
+  int MAC_BYTES = 32;
+  /** A transfer's token: 128 random bits issued by its controller. */
+  int TOKEN_BYTES = 16;
+  /** A total or an offset that is not known yet. */
+  long UNKNOWN = -1;
 
   /** The frame type byte on the wire. */
   int type();
 
   /** Appends the frame's fields (after the type byte) to {@code b}. */
-  void writeBody(Buffer b);
+  void writeBody(ByteBuf b);
 
   /** The channel the frame belongs to; 0 for the connection's own frames. */
   default int channel() {
     return 0;
   }
 
-  /** The connecting side names the pool and itself. */
-  record Hello(int version, String pool, String node) implements Frame {
+  /** The connecting side names the pool, itself, and a challenge for the accepting side. */
+  record Hello(int version, String pool, String node, byte[] nonce) implements Frame {
     public static final int TYPE = 0x01;
 
     public int type() {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      FrameCodec.string(b.appendUnsignedShort(version), pool);
+    public void writeBody(ByteBuf b) {
+      b.writeShort(version);
+      FrameCodec.string(b, pool);
       FrameCodec.string(b, node);
+      FrameCodec.bytes(b, nonce, NONCE_BYTES);
     }
   }
 
-  /** The accepting side takes the connection into the pool. */
-  record Welcome(String node) implements Frame {
+  /**
+   * The accepting side names itself, proves it ({@code mac} over the handshake with its key) and sets a
+   * challenge of its own.
+   */
+  record Welcome(String node, byte[] nonce, byte[] mac) implements Frame {
     public static final int TYPE = 0x02;
 
     public int type() {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
+    public void writeBody(ByteBuf b) {
       FrameCodec.string(b, node);
+      FrameCodec.bytes(b, nonce, NONCE_BYTES);
+      FrameCodec.bytes(b, mac, MAC_BYTES);
     }
   }
 
-  /** The accepting side refuses the connection, then closes it. */
+  /** Either side refuses the connection, then closes it. */
   record Refuse(String reason) implements Frame {
     public static final int TYPE = 0x03;
 
@@ -57,69 +79,90 @@ public sealed interface Frame {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
+    public void writeBody(ByteBuf b) {
       FrameCodec.string(b, reason);
     }
   }
 
+  /** The connecting side proves it is the node it named: {@code mac} over the handshake with its key. */
+  record Proof(byte[] mac) implements Frame {
+    public static final int TYPE = 0x04;
+
+    public int type() {
+      return TYPE;
+    }
+
+    public void writeBody(ByteBuf b) {
+      FrameCodec.bytes(b, mac, MAC_BYTES);
+    }
+  }
+
   /**
-   * Opens {@code channel} for stream {@code stream} of {@code streams} of a transfer: the opener sends, from
-   * byte {@code offset}; {@code token} is the transfer's 128-bit token, issued by its controller.
+   * Opens {@code channel} for stream {@code stream} of {@code streams} of a transfer; the opener sends.
+   * {@code total} is the transfer's length, or {@link #UNKNOWN}; {@code source} identifies the bytes (a
+   * file's size and modification time), so that a receiver holding bytes of an earlier attempt knows
+   * whether they are the same, or is empty.
    */
-  record DataStart(int channel, String transfer, int stream, int streams, byte[] token, long offset)
+  record DataStart(int channel, String transfer, int stream, int streams, byte[] token, long total, String source)
     implements Frame {
     public static final int TYPE = 0x10;
-    public static final int TOKEN_BYTES = 16;
 
     public int type() {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      if (token.length != TOKEN_BYTES) {
-        throw new IllegalArgumentException("a token has " + TOKEN_BYTES + " bytes");
-      }
-      FrameCodec.string(b.appendInt(channel), transfer).appendUnsignedShort(stream).appendUnsignedShort(streams)
-        .appendBytes(token).appendLong(offset);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel);
+      FrameCodec.string(b, transfer);
+      b.writeShort(stream).writeShort(streams);
+      FrameCodec.bytes(b, token, TOKEN_BYTES);
+      b.writeLong(total);
+      FrameCodec.string(b, source);
     }
   }
 
-  /** The receiver accepts the channel and grants {@code credit} bytes. */
-  record DataYes(int channel, int credit) implements Frame {
+  /**
+   * The receiver accepts the channel, grants {@code credit} bytes, and lists the byte ranges it holds
+   * already ({@code [start, end)} pairs, sorted, disjoint), which the sender skips.
+   */
+  record DataYes(int channel, int credit, long[] held) implements Frame {
     public static final int TYPE = 0x11;
+    /** The most ranges a DATA_YES lists. */
+    public static final int MAX_RANGES = 1024;
 
     public int type() {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      b.appendInt(channel).appendInt(credit);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel).writeInt(credit).writeShort(held.length / 2);
+      for (long v : held) {
+        b.writeLong(v);
+      }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DataYes y && y.channel == channel && y.credit == credit && Arrays.equals(y.held, held);
+    }
+
+    @Override
+    public int hashCode() {
+      return channel * 31 + credit;
     }
   }
 
-  /** The receiver refuses the channel. */
-  record DataNo(int channel, String reason) implements Frame {
+  /** The receiver refuses the channel, with an error code of the public API (503, 409, …). */
+  record DataNo(int channel, int code, String reason) implements Frame {
     public static final int TYPE = 0x12;
 
     public int type() {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      FrameCodec.string(b.appendInt(channel), reason);
-    }
-  }
-
-  /** Bytes of the transfer, starting at byte {@code offset} of the whole transfer. */
-  record Data(int channel, long offset, Buffer payload) implements Frame {
-    public static final int TYPE = 0x13;
-
-    public int type() {
-      return TYPE;
-    }
-
-    public void writeBody(Buffer b) {
-      b.appendInt(channel).appendLong(offset).appendBuffer(payload);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel).writeShort(code);
+      FrameCodec.string(b, reason);
     }
   }
 
@@ -131,8 +174,8 @@ public sealed interface Frame {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      b.appendInt(channel).appendInt(bytes);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel).writeInt(bytes);
     }
   }
 
@@ -144,12 +187,13 @@ public sealed interface Frame {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      FrameCodec.string(b.appendInt(channel).appendLong(total), checksum);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel).writeLong(total);
+      FrameCodec.string(b, checksum);
     }
   }
 
-  /** The receiver holds every byte up to {@code total}. */
+  /** The receiver holds every byte up to {@code total}, and they match the checksum when one was sent. */
   record EofAck(int channel, long total) implements Frame {
     public static final int TYPE = 0x16;
 
@@ -157,21 +201,22 @@ public sealed interface Frame {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      b.appendInt(channel).appendLong(total);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel).writeLong(total);
     }
   }
 
-  /** Either side ends the channel abnormally; the connection stays up. */
-  record Abort(int channel, String reason) implements Frame {
+  /** Either side ends the channel abnormally, with an error code of the public API; the connection stays up. */
+  record Abort(int channel, int code, String reason) implements Frame {
     public static final int TYPE = 0x17;
 
     public int type() {
       return TYPE;
     }
 
-    public void writeBody(Buffer b) {
-      FrameCodec.string(b.appendInt(channel), reason);
+    public void writeBody(ByteBuf b) {
+      b.writeInt(channel).writeShort(code);
+      FrameCodec.string(b, reason);
     }
   }
 }

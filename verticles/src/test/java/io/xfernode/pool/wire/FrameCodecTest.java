@@ -1,155 +1,228 @@
 package io.xfernode.pool.wire;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The pool protocol's frames: every type round-trips, streams are cut right, and bad bytes fail cleanly. */
+/**
+ * The pool protocol's frames, tested without sockets as Netty tests its codecs: every frame type
+ * round-trips through the encoder and the {@link FrameDecoder} however the bytes are cut, DATA payloads
+ * come out as slices of what was read, and bad bytes end in one {@link ProtocolException}.
+ */
 class FrameCodecTest {
 
-  private static final byte[] TOKEN = new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) 0xff};
+  private static final byte[] TOKEN = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, (byte) 0xff};
+  private static final byte[] NONCE = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6};
+  private static final byte[] MAC = new byte[32];
+
+  static {
+    new Random(7).nextBytes(MAC);
+  }
 
   static List<Frame> samples() {
-    Random random = new Random(42);
-    byte[] payload = new byte[70_001];
-    random.nextBytes(payload);
     return List.of(
-      new Frame.Hello(Frame.VERSION, "default", "node-a"),
-      new Frame.Welcome("node-b"),
+      new Frame.Hello(Frame.VERSION, "default", "node-a", NONCE),
+      new Frame.Welcome("node-b", NONCE, MAC),
       new Frame.Refuse("unknown pool \"nope\""),
-      new Frame.DataStart(7, "transfer-1", 2, 4, TOKEN, 1L << 40),
-      new Frame.DataYes(7, 4 << 20),
-      new Frame.DataNo(9, "unknown token"),
-      new Frame.Data(7, 123_456_789_012L, Buffer.buffer(payload)),
+      new Frame.Proof(MAC),
+      new Frame.DataStart(7, "transfer-1", 2, 4, TOKEN, 1L << 40, "file:1099511627776:1733000000000"),
+      new Frame.DataStart(9, "transfer-2", 0, 1, TOKEN, Frame.UNKNOWN, ""),
+      new Frame.DataYes(7, 4 << 20, new long[]{0, 100, 200, 1L << 33}),
+      new Frame.DataNo(9, 403, "unknown transfer or token"),
       new Frame.Credit(7, 65_536),
       new Frame.Eof(7, 5_000_000_000L, "sha256:abcdef"),
       new Frame.EofAck(7, 5_000_000_000L),
-      new Frame.Abort(7, "cancelled: enough, ünïcödé"));
+      new Frame.Abort(7, 422, "checksum mismatch, ünïcödé"));
   }
 
-  /** Records compare arrays and buffers by identity; compare what they carry instead. */
-  private static String show(Frame f) {
-    if (f instanceof Frame.DataStart s) {
-      return "DataStart" + List.of(s.channel(), s.transfer(), s.stream(), s.streams(), Buffer.buffer(s.token()), s.offset());
+  private static ByteBuf encode(Frame f) {
+    return FrameCodec.encode(f, UnpooledByteBufAllocator.DEFAULT);
+  }
+
+  /** Frames compare by what they carry: records compare arrays by identity. */
+  private static String show(Object o) {
+    if (o instanceof Frame f) {
+      ByteBuf b = encode(f);
+      String hex = ByteBufUtil.hexDump(b);
+      b.release();
+      return f.getClass().getSimpleName() + ":" + hex;
     }
-    return f.toString();
+    if (o instanceof DataPiece p) {
+      return "piece " + p.channel() + "@" + p.offset() + "+" + p.length();
+    }
+    return String.valueOf(o);
+  }
+
+  private static ByteBuf dataFrame(int channel, long offset, byte[] payload) {
+    ByteBuf header = FrameCodec.dataHeader(UnpooledByteBufAllocator.DEFAULT, channel, offset, payload.length);
+    return Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(payload));
   }
 
   @Test
-  void every_frame_type_round_trips() {
+  void every_frame_type_round_trips_however_the_bytes_are_cut() {
+    byte[] payload = new byte[70_001];
+    new Random(42).nextBytes(payload);
+    ByteBuf all = Unpooled.buffer();
     for (Frame f : samples()) {
-      Buffer wire = FrameCodec.encode(f);
-      assertThat(wire.getInt(0)).as("length prefix of %s", f.getClass().getSimpleName()).isEqualTo(wire.length() - 4);
-      assertThat((int) wire.getUnsignedByte(4)).isEqualTo(f.type());
-      Frame back = FrameCodec.decode(wire.slice(4, wire.length()));
-      assertThat(show(back)).isEqualTo(show(f));
+      ByteBuf b = encode(f);
+      assertThat(b.getInt(0)).as("length prefix of %s", f.getClass().getSimpleName()).isEqualTo(b.readableBytes() - 4);
+      all.writeBytes(b);
+      b.release();
     }
-  }
-
-  @Test
-  void a_stream_is_cut_into_the_same_frames_however_it_arrives() {
-    Buffer all = Buffer.buffer();
-    samples().forEach(f -> all.appendBuffer(FrameCodec.encode(f)));
-    for (int chunk : new int[] {1, 3, 4, 5, 4096, all.length()}) {
-      List<String> got = new ArrayList<>();
-      FrameParser parser = new FrameParser(f -> got.add(show(f)), e -> {
-        throw new AssertionError(e);
-      });
-      for (int i = 0; i < all.length(); i += chunk) {
-        parser.handle(all.slice(i, Math.min(all.length(), i + chunk)).copy());
+    ByteBuf frame = dataFrame(7, 123_456_789_012L, payload);
+    all.writeBytes(frame);
+    frame.release();
+    byte[] wire = ByteBufUtil.getBytes(all);
+    for (int chunk : new int[]{1, 3, 5, 17, 4096, wire.length}) {
+      EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+      for (int i = 0; i < wire.length; i += chunk) {
+        ch.writeInbound(Unpooled.wrappedBuffer(wire, i, Math.min(chunk, wire.length - i)));
       }
-      assertThat(got).as("cut in chunks of %d bytes", chunk).containsExactlyElementsOf(samples().stream()
-        .map(FrameCodecTest::show).toList());
+      List<String> frames = new ArrayList<>();
+      ByteBuf got = Unpooled.buffer();
+      long expectOffset = 123_456_789_012L;
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        if (o instanceof DataPiece p) {
+          assertThat(p.offset()).as("offset of a piece, cut every %d bytes", chunk).isEqualTo(expectOffset);
+          expectOffset += p.length();
+          got.writeBytes(p.bytes());
+          p.bytes().release();
+        } else {
+          frames.add(show(o));
+        }
+      }
+      assertThat(frames).as("cut every %d bytes", chunk)
+        .containsExactlyElementsOf(samples().stream().map(FrameCodecTest::show).toList());
+      assertThat(ByteBufUtil.getBytes(got)).as("the payload, cut every %d bytes", chunk).isEqualTo(payload);
+      assertThat(ch.finishAndReleaseAll()).isFalse();
     }
   }
 
   @Test
-  void bad_frames_are_refused_with_a_reason() {
-    assertRefused(Buffer.buffer().appendByte((byte) 0x7f), "unknown frame type 0x7f");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Data.TYPE).appendInt(0).appendLong(0).appendByte((byte) 1),
-      "channel 0 is not a channel");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Data.TYPE).appendInt(3).appendLong(0), "DATA: no payload");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Data.TYPE).appendInt(3).appendLong(-5).appendByte((byte) 1),
-      "offset 18446744073709551611 is negative");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Credit.TYPE).appendInt(3).appendInt(-1),
-      "credit 4294967295 is not positive");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.EofAck.TYPE).appendInt(3).appendLong(1).appendByte((byte) 0),
-      "EofAck: 1 bytes left over");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Welcome.TYPE).appendUnsignedShort(2)
-      .appendBytes(new byte[] {(byte) 0xc3, (byte) 0x28}), "node: not UTF-8");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Welcome.TYPE).appendUnsignedShort(5).appendByte((byte) 'a'),
-      "frame ends inside node");
-    assertRefused(Buffer.buffer().appendByte((byte) Frame.Refuse.TYPE).appendUnsignedShort(FrameCodec.MAX_STRING + 1),
-      "reason: 1025 bytes, above 1024");
-    Buffer start = FrameCodec.encode(new Frame.DataStart(1, "t", 3, 3, TOKEN, 0));
-    assertRefused(start.slice(4, start.length()), "DATA_START: stream 3 of 3");
+  void a_payload_comes_out_as_a_slice_of_the_buffer_it_was_read_into() {
+    byte[] payload = new byte[256 * 1024];
+    new Random(3).nextBytes(payload);
+    ByteBuf read = Unpooled.directBuffer();
+    ByteBuf frame = dataFrame(5, 0, payload);
+    read.writeBytes(frame);
+    frame.release();
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+    ch.writeInbound(read);
+    DataPiece piece = ch.readInbound();
+    assertThat(piece.length()).isEqualTo(payload.length);
+    assertThat(piece.bytes().memoryAddress()).as("the payload's first byte, where the socket put it")
+      .isEqualTo(read.memoryAddress() + FrameCodec.DATA_HEADER);
+    assertThat(ByteBufUtil.getBytes(piece.bytes())).isEqualTo(payload);
+    piece.bytes().release();
+    assertThat(read.refCnt()).as("released once the piece is").isZero();
   }
 
-  private static void assertRefused(Buffer frame, String reason) {
-    assertThatThrownBy(() -> FrameCodec.decode(frame)).isInstanceOf(ProtocolException.class).hasMessageContaining(reason);
+  @Test
+  void bad_frames_end_in_one_protocol_exception_naming_what_is_wrong() {
+    assertRefused(control(0x7f), "unknown frame type 0x7f");
+    assertRefused(control(Frame.Credit.TYPE, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff), "credit 4294967295 is not positive");
+    assertRefused(control(Frame.Credit.TYPE, 0, 0, 0, 0, 0, 0, 0, 1), "channel 0 is not a channel");
+    assertRefused(control(Frame.EofAck.TYPE, 0, 0, 0, 1, 0xff, 0, 0, 0, 0, 0, 0, 0), "total 18374686479671623680 is negative");
+    assertRefused(control(Frame.Abort.TYPE, 0, 0, 0, 1, 0, 200, 0, 0), "code 200 is not an error code");
+    assertRefused(control(Frame.Refuse.TYPE, 0, 2, 0xc3, 0x28), "reason: not UTF-8");
+    assertRefused(control(Frame.Credit.TYPE, 0, 0, 0, 1, 0, 0, 0, 1, 9), "Credit: 1 bytes left over");
+    assertRefused(control(Frame.DataYes.TYPE, 0, 0, 0, 1, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0,
+      0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2), "DATA_YES: ranges not sorted");
+    assertRefused(Unpooled.buffer().writeInt(0).writeByte(1), "a frame of 0 bytes");
+    assertRefused(Unpooled.buffer().writeInt(13).writeByte(FrameCodec.DATA).writeInt(1).writeLong(0),
+      "a DATA frame of 13 bytes");
+    assertRefused(Unpooled.buffer().writeInt(14).writeByte(FrameCodec.DATA).writeInt(0).writeLong(0).writeByte(1),
+      "DATA on channel 0");
   }
 
   @Test
   void a_length_beyond_the_limit_fails_before_anything_is_buffered() {
-    List<ProtocolException> failures = new ArrayList<>();
-    List<Frame> frames = new ArrayList<>();
-    FrameParser parser = new FrameParser(frames::add, failures::add);
-    parser.handle(Buffer.buffer().appendInt(FrameCodec.MAX_FRAME + 1));
-    assertThat(failures).singleElement().extracting(Throwable::getMessage).asString()
-      .startsWith("a frame of " + (FrameCodec.MAX_FRAME + 1) + " bytes");
-    parser.handle(FrameCodec.encode(new Frame.Welcome("late")));
-    assertThat(frames).as("nothing is parsed after a failure").isEmpty();
-    assertThat(failures).hasSize(1);
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+    ch.writeInbound(Unpooled.buffer().writeInt(Integer.MAX_VALUE).writeByte(FrameCodec.DATA));
+    assertThat(ch.<Object>readInbound()).isInstanceOfSatisfying(ProtocolException.class,
+      e -> assertThat(e.getMessage()).startsWith("a DATA frame of 2147483647 bytes"));
+    ch.writeInbound(Unpooled.buffer().writeInt(FrameCodec.MAX_CONTROL + 1).writeByte(Frame.Hello.TYPE));
+    assertThat(ch.<Object>readInbound()).as("nothing after the first protocol error").isNull();
+    ch.finishAndReleaseAll();
   }
 
   @Test
   void a_long_string_is_cut_at_the_limit_on_a_character_boundary() {
-    Frame.Abort abort = new Frame.Abort(5, "é".repeat(FrameCodec.MAX_STRING));
-    Buffer wire = FrameCodec.encode(abort);
-    Frame.Abort back = (Frame.Abort) FrameCodec.decode(wire.slice(4, wire.length()));
-    assertThat(back.reason()).isEqualTo("é".repeat(FrameCodec.MAX_STRING / 2));
+    String reason = "é".repeat(FrameCodec.MAX_STRING);
+    ByteBuf b = encode(new Frame.Refuse(reason));
+    Frame.Refuse back = (Frame.Refuse) FrameCodec.decode(b.skipBytes(4));
+    assertThat(back.reason().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(FrameCodec.MAX_STRING);
+    assertThat(reason).startsWith(back.reason());
+    b.release();
   }
 
-  /** SPEC 5: the wire protocol is fuzzed. Mutated and random bytes parse, or fail with a ProtocolException. */
   @Test
-  void fuzzed_bytes_never_escape_as_anything_but_a_protocol_exception() {
-    Random random = new Random(7);
-    List<Buffer> valid = samples().stream()
-      .map(f -> f instanceof Frame.Data d ? new Frame.Data(d.channel(), d.offset(), d.payload().slice(0, 100)) : f)
-      .map(FrameCodec::encode).toList();
-    int parsed = 0;
-    int refused = 0;
-    for (int round = 0; round < 20_000; round++) {
-      Buffer input;
-      if (round % 4 == 0) {
-        byte[] noise = new byte[random.nextInt(64)];
-        random.nextBytes(noise);
-        input = Buffer.buffer(noise);
-      } else {
-        input = valid.get(random.nextInt(valid.size())).copy();
-        int flips = 1 + random.nextInt(4);
-        for (int i = 0; i < flips; i++) {
-          int at = random.nextInt(Math.min(input.length(), 64));
-          input.setByte(at, (byte) random.nextInt(256));
+  void fuzzed_bytes_end_in_frames_or_one_protocol_exception_and_nothing_else() {
+    Random random = new Random(2026);
+    List<byte[]> seeds = new ArrayList<>();
+    for (Frame f : samples()) {
+      ByteBuf b = encode(f);
+      seeds.add(ByteBufUtil.getBytes(b));
+      b.release();
+    }
+    ByteBuf d = dataFrame(3, 10, new byte[100]);
+    seeds.add(ByteBufUtil.getBytes(d));
+    d.release();
+    for (int i = 0; i < 20_000; i++) {
+      byte[] input;
+      if (i % 2 == 0) {
+        input = seeds.get(random.nextInt(seeds.size())).clone();
+        for (int m = 0; m < 1 + random.nextInt(4); m++) {
+          input[random.nextInt(input.length)] = (byte) random.nextInt(256);
         }
-        if (random.nextBoolean()) {
-          input = input.slice(0, random.nextInt(input.length() + 1)).copy();
+      } else {
+        input = new byte[1 + random.nextInt(64)];
+        random.nextBytes(input);
+      }
+      EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+      ch.writeInbound(Unpooled.wrappedBuffer(input));
+      int errors = 0;
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        if (o instanceof ProtocolException) {
+          errors++;
+        } else if (o instanceof DataPiece p) {
+          p.bytes().release();
+        } else {
+          assertThat(o).as("input %d", i).isInstanceOf(Frame.class);
         }
       }
-      int[] counts = new int[2];
-      FrameParser parser = new FrameParser(f -> counts[0]++, e -> counts[1]++);
-      parser.handle(input);
-      parsed += counts[0];
-      refused += counts[1];
-      assertThat(counts[1]).isLessThanOrEqualTo(1);
+      assertThat(errors).as("protocol errors for input %d", i).isLessThanOrEqualTo(1);
+      ch.finishAndReleaseAll();
     }
-    assertThat(parsed).as("some mutations still parse").isPositive();
-    assertThat(refused).as("most are refused").isGreaterThan(5_000);
+  }
+
+  private static ByteBuf control(int type, int... body) {
+    ByteBuf b = Unpooled.buffer().writeInt(1 + body.length).writeByte(type);
+    for (int v : body) {
+      b.writeByte(v);
+    }
+    return b;
+  }
+
+  private static void assertRefused(ByteBuf wire, String reason) {
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder());
+    ch.writeInbound(wire);
+    Object first = ch.readInbound();
+    assertThat(first).as("for %s", reason).isInstanceOf(ProtocolException.class);
+    assertThat(((ProtocolException) first).getMessage()).startsWith(reason);
+    assertThat(ch.<Object>readInbound()).isNull();
+    ch.finishAndReleaseAll();
   }
 }

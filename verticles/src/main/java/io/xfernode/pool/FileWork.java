@@ -1,0 +1,72 @@
+package io.xfernode.pool;
+
+import io.xfernode.link.RangeSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A file's range to send: pieces are regions of it, sent by the kernel ({@code sendfile}); any stream can
+ * send any of them, so nothing is assigned ahead.
+ */
+final class FileWork implements Work {
+
+  /** The largest region sent in one DATA frame. */
+  static final int CHUNK = 1 << 20;
+
+  private final long total;
+  private final RangeSet pending = new RangeSet();
+  private final List<Runnable> idle = new ArrayList<>();
+
+  FileWork(long total) {
+    this.total = total;
+    pending.add(0, total);
+  }
+
+  @Override
+  public synchronized Piece take(int max) {
+    long[] r = pending.take(Math.min(max, CHUNK));
+    return r == null ? null : new Piece(r[0], (int) (r[1] - r[0]), null);
+  }
+
+  @Override
+  public void requeue(Iterable<Piece> pieces, RangeSet held) {
+    List<Runnable> wake;
+    synchronized (this) {
+      for (Piece p : pieces) {
+        for (long[] gap : held.gaps(p.offset(), p.end())) {
+          pending.add(gap[0], gap[1]);
+        }
+      }
+      wake = new ArrayList<>(idle);
+      idle.clear();
+    }
+    wake.forEach(Runnable::run);
+  }
+
+  @Override
+  public synchronized void skip(RangeSet held) {
+    long[] flat = held.toArray();
+    for (int i = 0; i < flat.length; i += 2) {
+      pending.remove(flat[i], flat[i + 1]);
+    }
+  }
+
+  @Override
+  public synchronized boolean exhausted() {
+    return pending.isEmpty();
+  }
+
+  @Override
+  public long total() {
+    return total;
+  }
+
+  @Override
+  public synchronized void idle(Runnable wake) {
+    idle.add(wake);
+  }
+
+  @Override
+  public void close() {
+  }
+}
