@@ -371,11 +371,12 @@ public final class Pools implements PoolConnection.Owner {
     Receiver r = new Receiver(vertx, transfer, link.streams(), def.window(), link.token(), resume, output,
       () -> receivers.remove(transfer, self[0]));
     self[0] = r;
-    if (receivers.putIfAbsent(transfer, r) != null) {
-      throw XferException.conflict("id", "transfer " + transfer + " is expected already");
-    }
     List<Early> waiting;
+    // registering and taking what waited is one step: a DATA_START is either seen here or finds the receiver
     synchronized (early) {
+      if (receivers.putIfAbsent(transfer, r) != null) {
+        throw XferException.conflict("id", "transfer " + transfer + " is expected already");
+      }
       waiting = early.remove(transfer);
       earlyCount -= waiting == null ? 0 : waiting.size();
     }
@@ -398,6 +399,11 @@ public final class Pools implements PoolConnection.Owner {
     }
     // the sender's node may have set up before this one: wait a little for the receiver
     synchronized (early) {
+      r = receivers.get(start.transfer());
+      if (r != null) {
+        deliver(r, c, start);
+        return;
+      }
       if (earlyCount < MAX_EARLY) {
         earlyCount++;
         long timer = vertx.setTimer(EARLY_WAIT_MS, id -> expire(start.transfer(), c, start));
