@@ -152,6 +152,14 @@ public interface ElementContext {
   default void sourceIdentity(String identity) {
   }
 
+  /**
+   * At commit, with {@code options.verify}: the checksum ({@code {"algorithm", "value"}}) of the bytes that
+   * arrived, which a sink reads back what it wrote to compare with; otherwise null.
+   */
+  default JsonObject verifyChecksum() {
+    return null;
+  }
+
   /** What the transfer's source on this node said identifies its bytes; "" when unknown. */
   default String sourceIdentity() {
     return "";

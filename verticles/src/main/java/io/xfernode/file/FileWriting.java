@@ -3,7 +3,11 @@ package io.xfernode.file;
 import io.vertx.core.Future;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonObject;
+import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.filter.Digests;
+import java.nio.ByteBuffer;
 import io.xfernode.element.Element;
 import io.xfernode.element.ElementContext;
 import io.xfernode.element.Mechanism;
@@ -36,6 +40,7 @@ public final class FileWriting extends Element {
   private long originalSize = -1;
   private FileChannel channel;
   private AsyncFile async;
+  private io.vertx.core.streams.Pipe<io.vertx.core.buffer.Buffer> pipe;
   private volatile boolean committed;
 
   public FileWriting(String path, boolean overwrite, boolean append, boolean fsync, boolean tree) {
@@ -103,17 +108,29 @@ public final class FileWriting extends Element {
     if (ctx.inMechanism() == Mechanism.CHANNEL) {
       return ctx.channelDone().mapEmpty();
     }
-    return ctx.inputStream().pipe().endOnSuccess(false).endOnFailure(false)
-      .to(MappedWriteStream.counting(async, ctx::progress));
+    pipe = ctx.inputStream().pipe().endOnSuccess(false).endOnFailure(false);
+    return pipe.to(MappedWriteStream.counting(async, ctx::progress));
+  }
+
+  @Override
+  public void cancel(ElementContext ctx, Throwable reason) {
+    // nothing more may be written once release closes the file
+    if (pipe != null && async != null) {
+      pipe.close();
+    }
   }
 
   @Override
   public Future<Void> commit(ElementContext ctx) {
     AsyncFile file = async;
     async = null;
+    pipe = null; // it ended: a cancel after a failed commit has no pipe left to close
     Future<Void> flushed = file == null ? Future.succeededFuture()
       : (fsync ? file.flush() : Future.<Void>succeededFuture()).compose(v -> file.close());
     return flushed.compose(v -> ctx.blocking("commit", () -> {
+      if (ctx.verifyChecksum() != null && !tree) {
+        verify(ctx, ctx.verifyChecksum());
+      }
       if (channel != null) {
         if (fsync) {
           channel.force(true);
@@ -126,6 +143,36 @@ public final class FileWriting extends Element {
       committed = true;
       return null;
     }));
+  }
+
+  /**
+   * Reads back what this sink wrote and compares its checksum with the bytes' that arrived (options.verify):
+   * a file changed under the transfer, or a write that went wrong, fails it with 422 before the rename.
+   */
+  private void verify(ElementContext ctx, JsonObject expected) throws IOException {
+    Path written = append ? target : temp;
+    long from = append ? originalSize : 0;
+    Digests.Digest d = Digests.create(expected.getString("algorithm"));
+    try (FileChannel in = FileChannel.open(written, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+      long at = from;
+      while (true) {
+        b.clear();
+        int n = in.read(b, at);
+        if (n < 0) {
+          break;
+        }
+        b.flip();
+        d.update(b);
+        at += n;
+      }
+    }
+    String value = d.hex();
+    if (!value.equals(expected.getString("value"))) {
+      throw new XferException(ErrorCode.CHECKSUM_MISMATCH, ctx.name() + ".path: the " + expected.getString("algorithm")
+        + " of what was written to " + path + " is " + value + ", but of the bytes that arrived "
+        + expected.getString("value") + " (options.verify)");
+    }
   }
 
   private void rename(ElementContext ctx) throws IOException {
@@ -148,6 +195,9 @@ public final class FileWriting extends Element {
   public Future<Void> release(ElementContext ctx) {
     AsyncFile file = async;
     async = null;
+    if (file != null) {
+      file.exceptionHandler(t -> { }); // a write still under way fails quietly when the file closes
+    }
     Future<Void> closed = file == null ? Future.succeededFuture() : file.close().otherwiseEmpty();
     return closed.compose(v -> ctx.blocking("release", () -> {
       if (channel != null && channel.isOpen()) {

@@ -30,8 +30,9 @@ public final class TreeSource extends Element {
         throw XferException.badRequest(ctx.name() + ".recursive", path + " is not a directory");
       }
       var entries = TreeWriter.scan(dir);
-      ctx.total(TreeWriter.streamSize(entries));
-      writer = new TreeWriter(entries, ctx.env().chunkSize());
+      // the total and the progress count the files' bytes, not the stream's headers
+      ctx.total(entries.stream().mapToLong(TreeWriter.Entry::size).sum());
+      writer = new TreeWriter(entries, ctx.env().chunkSize(), field, ctx::progress);
       ctx.offerPuller(() -> {
         try {
           Buffer b = writer.pull();

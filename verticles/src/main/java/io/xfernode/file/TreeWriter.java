@@ -33,6 +33,9 @@ final class TreeWriter implements PullSource {
 
   private final List<Entry> entries;
   private final int chunk;
+  private final String field;
+  private final java.util.function.LongConsumer progress;
+  private Entry openEntry;
   private int next;
   private boolean magicSent;
   private boolean endSent;
@@ -40,9 +43,12 @@ final class TreeWriter implements PullSource {
   private long remaining;
   private String openPath;
 
-  TreeWriter(List<Entry> entries, int chunk) {
+  /** @param field the source's path field, which a file that changes while it is read is reported under */
+  TreeWriter(List<Entry> entries, int chunk, String field, java.util.function.LongConsumer progress) {
     this.entries = entries;
     this.chunk = chunk;
+    this.field = field;
+    this.progress = progress;
   }
 
   /** Lists {@code dir}'s tree in sorted order; symlinks are skipped, so nothing outside it is ever read. */
@@ -91,6 +97,7 @@ final class TreeWriter implements PullSource {
         open = FileChannel.open(e.file(), StandardOpenOption.READ);
         remaining = e.size();
         openPath = e.path();
+        openEntry = e;
       }
       return Buffers.wrap(TreeArchive.header(e.dir() ? TreeArchive.DIR : TreeArchive.FILE, e.path(), e.mtime(), e.size()));
     }
@@ -104,16 +111,39 @@ final class TreeWriter implements PullSource {
   private Buffer content() throws IOException {
     if (remaining == 0) {
       close();
+      checkUnchanged(openEntry);
       return pull();
     }
     ByteBuffer b = ByteBuffer.allocate((int) Math.min(chunk, remaining));
     while (b.hasRemaining()) {
       if (open.read(b) < 0) {
-        throw new EOFException(openPath + " shrank while being read");
+        throw changed(openEntry, "shrank");
       }
     }
     remaining -= b.capacity();
+    progress.accept(b.capacity());
     return Buffers.wrap(b.flip());
+  }
+
+  /** A file of the tree that changed while it was read gives bytes of no single version: 409. */
+  private void checkUnchanged(Entry e) throws IOException {
+    BasicFileAttributes now;
+    try {
+      now = Files.readAttributes(e.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException x) {
+      throw changed(e, "was removed");
+    }
+    if (now.size() != e.size()) {
+      throw changed(e, "went from " + e.size() + " to " + now.size() + " bytes");
+    }
+    if (now.lastModifiedTime().toMillis() != e.mtime()) {
+      throw changed(e, "was modified");
+    }
+  }
+
+  private io.xfernode.api.XferException changed(Entry e, String how) {
+    return io.xfernode.api.XferException.conflict(field, "the tree's file " + e.path() + " changed while it was read: it "
+      + how);
   }
 
   void close() throws IOException {

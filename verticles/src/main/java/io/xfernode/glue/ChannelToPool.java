@@ -60,10 +60,15 @@ final class ChannelToPool extends PoolGlue {
             link.checksum(), ctx));
         }
         sender = Sender.file(pools(ctx), link, ctx.transferId(), file, in.position(), in.count(), checksum,
-          ctx.sourceIdentity());
+          ctx.sourceIdentity()).progress(ctx::progress);
         long count = in.count();
-        return ctx.onContext(sender.open().compose(v -> sender.done())).andThen(ar ->
-          ctx.channelFinished(ar.succeeded() ? count : -1, ar.cause()));
+        return ctx.onContext(sender.open().compose(v -> sender.done()))
+          // a file that changed while it was sent is the reason for whatever failed (409)
+          .recover(t -> ctx.<Void>blocking("check", () -> {
+            in.verifySource();
+            throw t instanceof Exception e ? e : new RuntimeException(t);
+          }))
+          .andThen(ar -> ctx.channelFinished(ar.succeeded() ? count : -1, ar.cause()));
       } catch (RuntimeException e) {
         ctx.channelFinished(-1, e);
         return Future.failedFuture(e);

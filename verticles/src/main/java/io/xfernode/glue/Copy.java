@@ -47,6 +47,7 @@ final class Copy {
       long n = file.transferTo(position, Math.min(TRANSFER_STEP, end - position), out);
       if (n <= 0) {
         if (position >= file.size()) {
+          in.verifySource();
           throw new EOFException("the file ended at byte " + position + ", before the " + (end - in.position())
             + " bytes expected: it shrank while being read");
         }
@@ -145,6 +146,7 @@ final class Copy {
         } while (n == 0 && bb.hasRemaining());
         if (n < 0 && bb.position() == 0) {
           if (limit >= 0) {
+            offer.verifySource();
             throw new EOFException("the input ended " + remaining + " bytes early: it shrank while being read");
           }
           return null;

@@ -307,12 +307,12 @@ public final class Pools implements PoolConnection.Owner {
     result.future().onComplete(ar -> p.opened(result.future()));
     addresses.apply(peer).onComplete(where -> ctx.runOnContext(v -> {
       if (where.failed()) {
-        result.fail(XferException.from(where.cause()));
+        result.tryFail(XferException.from(where.cause()));
         return;
       }
       client().connect(where.result()).onComplete(ar -> {
         if (ar.failed()) {
-          result.fail(new XferException(ErrorCode.UNAVAILABLE, "pool " + def.name() + ": cannot connect to " + peer
+          result.tryFail(new XferException(ErrorCode.UNAVAILABLE, "pool " + def.name() + ": cannot connect to " + peer
             + " at " + where.result() + ": " + ar.cause().getMessage()));
           return;
         }
@@ -328,9 +328,9 @@ public final class Pools implements PoolConnection.Owner {
             if (closed) {
               c.close("the node is stopping");
             }
-            result.complete(c);
+            result.tryComplete(c);
           } else {
-            result.fail(est.cause());
+            result.tryFail(est.cause());
           }
         });
       });

@@ -44,6 +44,7 @@ public final class Sender {
   private final FileChannel file;
   private final long fileBase;
   private final Supplier<Future<String>> checksum;
+  private java.util.function.LongConsumer progress = n -> { };
   private final Promise<Void> opened = Promise.promise();
   private final Promise<Void> done = Promise.promise();
   private final List<Stream> streams = new ArrayList<>();
@@ -109,6 +110,12 @@ public final class Sender {
   public static Sender file(Pools pools, PoolLink link, String transfer, FileChannel file, long position, long count,
                             Future<String> checksum, String source) {
     return pools.sender(link, transfer, source, link.resume(), new FileWork(count), file, position, () -> checksum);
+  }
+
+  /** Told the bytes handed to the connections as they go, from their contexts. */
+  public Sender progress(java.util.function.LongConsumer progress) {
+    this.progress = progress;
+    return this;
   }
 
   /** Opens every stream; completes once the first is open and its DATA_YES said what the receiver holds. */
@@ -271,6 +278,7 @@ public final class Sender {
           }
           credit -= p.length();
           send(p);
+          progress.accept(p.length());
         }
         if (!eofSent && work.exhausted()) {
           eofSent = true;
@@ -296,8 +304,25 @@ public final class Sender {
 
     private void send(Piece p) {
       if (p.data() == null) {
-        connection.sendRegion(channel, p.offset(), file, fileBase + p.offset(), p.length())
-          .onFailure(t -> log.debug("transfer {}: a region did not go out: {}", transfer, t.getMessage()));
+        long size;
+        try {
+          size = file.size();
+        } catch (java.io.IOException e) {
+          fail(e);
+          return;
+        }
+        if (size < fileBase + p.end()) {
+          // a region past the end would leave its frame short and the connection out of step
+          fail(new XferException(ErrorCode.CONFLICT, "the file being sent shrank to " + size + " bytes"));
+          return;
+        }
+        connection.sendRegion(channel, p.offset(), file, fileBase + p.offset(), p.length()).onFailure(t -> {
+          // the frame's header went out without all of its payload: nothing on this connection is in step now
+          log.warn("transfer {}: a file region did not go out ({}): resetting {}", transfer, t.getMessage(),
+            connection.describe());
+          fail(t);
+          connection.abort("a file region could not be sent: " + t.getMessage());
+        });
         unacked.add(p);
       } else {
         unacked.add(new Piece(p.offset(), p.length(), p.data().retainedDuplicate()));

@@ -22,8 +22,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import io.xfernode.link.ClosableReadStream;
+import io.xfernode.link.MappedWriteStream;
 
 /**
  * {@code file} source: a file from {@code offset} for {@code length} bytes, offered as a channel (so that a
@@ -79,10 +84,14 @@ public final class FileSource extends BaseElementType<FileSource.Options> {
   private static final class Single extends Element {
     private final Options o;
     private Path file;
-    private Object fileKey;
+    private BasicFileAttributes seen;
     private long count;
     private FileChannel channel;
     private AsyncFile async;
+    private io.vertx.core.streams.Pipe<io.vertx.core.buffer.Buffer> pipe;
+    private ClosableReadStream<io.vertx.core.buffer.Buffer> guard;
+    private final AtomicLong read = new AtomicLong();
+    private String field;
 
     Single(Options o) {
       this.o = o;
@@ -90,7 +99,7 @@ public final class FileSource extends BaseElementType<FileSource.Options> {
 
     @Override
     public Future<Void> setup(ElementContext ctx) {
-      String field = ctx.name() + ".path";
+      field = ctx.name() + ".path";
       return ctx.blocking("open", () -> {
         file = new Roots(ctx.env().roots()).existing(field, o.path());
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
@@ -105,12 +114,14 @@ public final class FileSource extends BaseElementType<FileSource.Options> {
           throw XferException.badRequest(ctx.name() + ".length", "goes beyond the end of " + o.path()
             + " (" + a.size() + " bytes)");
         }
-        fileKey = a.fileKey();
+        seen = a;
         count = o.length() >= 0 ? o.length() : a.size() - o.offset();
         ctx.total(count);
+        ctx.sourceIdentity("file:" + a.size() + ":" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + ":"
+          + a.fileKey() + ":" + o.offset() + ":" + count);
         if (ctx.outMechanism() == Mechanism.CHANNEL) {
           channel = FileChannel.open(file, StandardOpenOption.READ);
-          ctx.offerReadable(new ChannelOffer(channel, o.offset(), count));
+          ctx.offerReadable(new ChannelOffer(channel, o.offset(), count, this::checkUnchanged));
         }
         return null;
       }).compose(v -> ctx.outMechanism() == Mechanism.PUSH
@@ -122,32 +133,70 @@ public final class FileSource extends BaseElementType<FileSource.Options> {
 
     @Override
     public Future<Void> start(ElementContext ctx) {
-      Future<?> read = ctx.outMechanism() == Mechanism.CHANNEL
+      Future<?> done = ctx.outMechanism() == Mechanism.CHANNEL
         ? ctx.channelDone()
-        : async.pipe().endOnFailure(false).to(ctx.outputStream());
-      return read.compose(v -> ctx.blocking("check", () -> {
-        checkStillThere(ctx);
+        : (pipe = (guard = new ClosableReadStream<>(async)).pipe().endOnFailure(false))
+          .to(MappedWriteStream.counting(ctx.outputStream(), n -> {
+          read.addAndGet(n);
+          ctx.progress(n);
+        })).compose(v -> read.get() == count ? Future.succeededFuture() : ctx.blocking("check", () -> {
+          checkUnchanged();
+          throw changed("gave " + read.get() + " of the " + count + " bytes it had when the transfer started");
+        }));
+      // whatever happened, a file that changed under the transfer is the reason (409), not what it caused
+      return done.transform(ar -> ctx.blocking("check", () -> {
+        checkUnchanged();
+        if (ar.failed()) {
+          throw ar.cause() instanceof Exception e ? e : new XferException(ErrorCode.INTERNAL, ar.cause().toString());
+        }
         return null;
       })).mapEmpty();
     }
 
-    /** Linux keeps reading a file that was deleted or replaced: only a look at the path tells. */
-    private void checkStillThere(ElementContext ctx) throws Exception {
-      Object now;
+    /**
+     * Linux keeps reading a file that was deleted or replaced, and one that grew, shrank or was rewritten
+     * gives bytes of no single version: only a look at the path tells. Blocking.
+     */
+    private void checkUnchanged() throws IOException {
+      BasicFileAttributes now;
       try {
-        now = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        now = Files.readAttributes(file, BasicFileAttributes.class);
       } catch (NoSuchFileException e) {
-        now = null;
+        throw changed("was removed");
       }
-      if (now == null || !Objects.equals(now, fileKey)) {
-        throw new XferException(ErrorCode.NOT_FOUND, ctx.name() + ".path: " + o.path()
-          + " was removed or replaced while it was being read");
+      if (!Objects.equals(now.fileKey(), seen.fileKey())) {
+        throw changed("was replaced");
+      }
+      if (now.size() != seen.size()) {
+        throw changed("went from " + seen.size() + " to " + now.size() + " bytes");
+      }
+      if (!now.lastModifiedTime().equals(seen.lastModifiedTime())) {
+        throw changed("was modified (its modification time changed)");
+      }
+    }
+
+    private XferException changed(String how) {
+      return XferException.conflict(field, o.path() + " changed while it was read: it " + how);
+    }
+
+    @Override
+    public void cancel(ElementContext ctx, Throwable reason) {
+      // no read may land on a closed file handle once release closes it
+      if (pipe != null) {
+        pipe.close();
       }
     }
 
     @Override
     public Future<Void> release(ElementContext ctx) {
-      Future<Void> closeAsync = async == null ? Future.succeededFuture() : async.close().otherwiseEmpty();
+      AsyncFile f = async;
+      async = null;
+      if (guard != null) {
+        guard.close();
+      } else if (f != null) {
+        f.exceptionHandler(t -> { }); // a read still under way fails quietly when the file closes
+      }
+      Future<Void> closeAsync = f == null ? Future.succeededFuture() : f.close().otherwiseEmpty();
       return closeAsync.compose(v -> channel == null ? Future.<Void>succeededFuture() : ctx.blocking("close", () -> {
         channel.close();
         return null;

@@ -49,9 +49,7 @@ final class UdpReceiver extends Element {
     this.ctx = ctx;
     this.out = ctx.outputStream();
     out.exceptionHandler(done::tryFail);
-    if (options.length() >= 0) {
-      ctx.total(options.length());
-    }
+    // a length is where a UDP stream stops at most, not a total it promises: datagrams may be lost
     String host = options.host() == null ? ctx.env().host() : options.host();
     DatagramSocketOptions so = new DatagramSocketOptions().setReceiveBufferSize(options.receiveBuffer())
       .setIpV6(host.contains(":"));

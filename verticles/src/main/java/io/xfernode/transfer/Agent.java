@@ -105,7 +105,7 @@ public final class Agent extends VerticleBase {
           + env.nodeId());
         return;
       }
-      slice.commit().onComplete(ar -> {
+      slice.commit(commit).onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(new JsonObject());
         } else {

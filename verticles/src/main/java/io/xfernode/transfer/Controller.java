@@ -256,13 +256,16 @@ public final class Controller {
 
   private void onProgress(int index, long bytes) {
     progress[index] = bytes;
-    // the transfer's bytes are those of the element nearest the sink that reports
+    long out = 0;
     for (int i = steps.size() - 1; i >= 0; i--) {
       if (progress[i] > 0) {
-        status.bytes(progress[i]);
+        out = progress[i];
         break;
       }
     }
+    long in = sourceBytes();
+    // bytes are the source's, as its total is; what filters made of them is counted apart
+    status.bytes(in > 0 ? in : out, out);
     if (events.progress(status.bytes(), status.total(), status.rateBps(), false)) {
       changed();
       storeThrottled();
@@ -283,8 +286,30 @@ public final class Controller {
     }
   }
 
+  /**
+   * The bytes the source gave: what it reported itself, or, for one that moves nothing itself (a file
+   * offered as a channel), what the glue right after it moved.
+   */
+  private long sourceBytes() {
+    if (progress[0] > 0) {
+      return progress[0];
+    }
+    long max = 0;
+    for (int i = 1; i < steps.size() && steps.get(i).isGlue(); i++) {
+      max = Math.max(max, progress[i]);
+    }
+    return max;
+  }
+
   /** Every element is done: verify, then commit everywhere. */
   private void finish() {
+    long total = status.total();
+    if (total >= 0 && sourceBytes() != total) {
+      // a source that gave fewer (or more) bytes than it announced changed while it was read: never DONE
+      fail(XferException.conflict(steps.get(0).name(), "gave " + sourceBytes() + " of the " + total
+        + " bytes it announced: it changed while it was read"));
+      return;
+    }
     XferException mismatch = verifyChecksums();
     if (mismatch != null) {
       fail(mismatch);
@@ -292,10 +317,16 @@ public final class Controller {
     }
     ending = true;
     target = State.DONE;
-    broadcast(new Commit(spec.id())).onComplete(ar -> {
+    boolean verify = spec.options().verify() && status.checksum() != null;
+    broadcast(new Commit(spec.id(), status.checksum(), verify)).onComplete(ar -> {
       if (ar.failed()) {
         status.error(XferException.from(ar.cause()));
         target = State.FAILED;
+      } else if (status.checksum() != null) {
+        // what was verified: the bytes as they arrived, or what the sink holds, read back
+        JsonObject c = status.checksum().copy();
+        c.put("verified", verify ? "disk" : c.getString("verified", "stream"));
+        status.checksum(c);
       }
       finalState();
     });
@@ -440,13 +471,14 @@ public final class Controller {
         events.error(status.error().toJson());
       }
       events.state(target);
+      // the engine forgets the transfer first: whoever hears of its end finds it gone from the active ones
+      onFinished.accept(this);
       if (status.error() != null && target != State.CANCELLED) {
         submitted.tryFail(status.error());
       }
       submitted.tryComplete(new JsonObject().put("id", spec.id()).put("state", target.name())
         .put("plan", json.getJsonObject("plan")));
       answerCancelRequests();
-      onFinished.accept(this);
     });
   }
 

@@ -20,6 +20,10 @@ final class ElementRun {
 
   private final HostedContext ctx;
   private final Element element;
+  /** How long release waits for a setup still under way, so that it releases what the setup opened. */
+  static final long SETUP_WAIT_MS = 10_000;
+
+  private Future<Void> setup = Future.succeededFuture();
   private boolean started;
   private boolean finished;
   private boolean released;
@@ -35,10 +39,11 @@ final class ElementRun {
 
   Future<Void> setup() {
     try {
-      return element.setup(ctx);
+      setup = element.setup(ctx);
     } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      setup = Future.failedFuture(e);
     }
+    return setup;
   }
 
   /** Starts the element; its DONE or ERROR goes to the controller when it ends. */
@@ -118,7 +123,11 @@ final class ElementRun {
       return Future.succeededFuture();
     }
     released = true;
-    return ctx.awaitThreads().compose(v -> {
+    // a cancel may come while the setup still opens things (a socket, a file): release what it opened too
+    Future<Void> setupEnded = setup.isComplete() ? Future.succeededFuture()
+      : setup.<Void>transform(ar -> Future.succeededFuture()).timeout(SETUP_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .otherwiseEmpty();
+    return setupEnded.compose(x -> ctx.awaitThreads()).compose(v -> {
       try {
         return element.release(ctx);
       } catch (RuntimeException e) {

@@ -163,7 +163,9 @@ public final class HostedContext implements ElementContext {
     if (running.isEmpty()) {
       return Future.succeededFuture();
     }
-    return onContext(Future.join(running)).<Void>mapEmpty().timeout(THREAD_JOIN_MS, TimeUnit.MILLISECONDS)
+    // how they ended does not matter here (the element reported that): only that they did
+    return onContext(Future.join(running).otherwiseEmpty()).<Void>mapEmpty()
+      .timeout(THREAD_JOIN_MS, TimeUnit.MILLISECONDS)
       .recover(t -> {
         log.warn("transfer {}: a thread of {} did not end within {} ms of being interrupted", transferId, name,
           THREAD_JOIN_MS);
@@ -409,6 +411,17 @@ public final class HostedContext implements ElementContext {
   @Override
   public void total(long bytes) {
     this.total = bytes;
+  }
+
+  private volatile JsonObject verifyChecksum;
+
+  void verifyChecksum(JsonObject checksum) {
+    this.verifyChecksum = checksum;
+  }
+
+  @Override
+  public JsonObject verifyChecksum() {
+    return verifyChecksum;
   }
 
   @Override

@@ -118,7 +118,7 @@ final class Slice {
    *
    * @return fails with the first element's commit failure
    */
-  Future<Void> commit() {
+  Future<Void> commit(io.xfernode.transfer.msg.Commit commit) {
     return onContext(() -> {
       if (ending) {
         return ended.future().compose(v -> Future.failedFuture(new XferException(ErrorCode.INTERNAL,
@@ -126,6 +126,9 @@ final class Slice {
       }
       ending = true;
       vertx.cancelTimer(orphanTimer);
+      if (commit.verify() && commit.checksum() != null) {
+        runs.forEach(r -> r.ctx().verifyChecksum(commit.checksum()));
+      }
       List<Future<Void>> commits = runs.stream().map(ElementRun::commit).toList();
       return Future.join(commits).transform(ar -> {
         releaseAll();

@@ -26,7 +26,8 @@ public final class StatusStore {
   }
 
   public static Future<StatusStore> open(Vertx vertx, long finishedTtlMs) {
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).map(m -> new StatusStore(m, finishedTtlMs));
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
+      .map(m -> new StatusStore(io.xfernode.engine.SafeAsyncMap.of(m), finishedTtlMs));
   }
 
   /**

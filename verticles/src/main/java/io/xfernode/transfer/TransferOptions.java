@@ -15,14 +15,17 @@ import java.util.Set;
  * @param expectedChecksum a hex digest the bytes must have, or {@code null}
  * @param rateLimit        bytes per second, 0 for no limit
  * @param timeout          the deadline from submit, or {@code null}
+ * @param verify           whether a file sink reads back what it wrote, before the rename, and compares it
+ *                         with the checksum of the bytes that arrived (a checksum is then sha256 by default)
  */
 public record TransferOptions(String checksum, String expectedChecksum, int streams, String pool, boolean resume,
-                              long rateLimit, Duration timeout, String hop) {
+                              long rateLimit, Duration timeout, String hop, boolean verify) {
 
   static final Set<String> KEYS = JsonFields.keys("checksum", "streams", "pool", "resume", "rateLimit", "timeout",
-    "hop");
+    "hop", "verify");
 
-  public static final TransferOptions NONE = new TransferOptions(null, null, 1, "default", false, 0, null, "pool");
+  public static final TransferOptions NONE = new TransferOptions(null, null, 1, "default", false, 0, null, "pool",
+    false);
 
   static TransferOptions fromJson(JsonObject json) {
     if (json == null) {
@@ -51,12 +54,18 @@ public record TransferOptions(String checksum, String expectedChecksum, int stre
       throw XferException.badRequest(f.field("timeout"), "must be positive");
     }
     String hop = f.choice("hop", "pool", "pool", "direct");
+    boolean verify = f.bool("verify", false);
+    if (verify && algorithm == null) {
+      // reading back what was written means comparing it with the bytes that arrived: that needs a checksum
+      algorithm = "sha256";
+    }
     return new TransferOptions(algorithm, expected,
       f.integer("streams", 1, 1, 64),
       f.string("pool", "default"),
       f.bool("resume", false),
       f.number("rateLimit", 0, 0, Long.MAX_VALUE),
       timeout,
-      hop);
+      hop,
+      verify);
   }
 }

@@ -70,6 +70,10 @@ public record TransferSpec(String id, boolean idChosen, List<ChainElement> chain
     }
     chain.add(parseElement("sink", Role.SINK, sink, registry, localNode));
     TransferOptions options = TransferOptions.fromJson(f.object("options"));
+    if (options.verify() && Boolean.TRUE.equals(source.getValue("recursive"))) {
+      throw XferException.badRequest("options.verify", "a directory tree is not read back: verify works on a "
+        + "single file (the checksum still covers the whole tree's stream)");
+    }
     return new TransferSpec(id == null ? UUID.randomUUID().toString() : id, id != null, chain, options, json.copy());
   }
 

@@ -20,6 +20,7 @@ final class TransferStatus {
   private final long startedAtMs = System.currentTimeMillis();
   private State state = State.PENDING;
   private long bytes;
+  private long bytesOut;
   private long total = -1;
   private long runningSinceMs;
   private long endedAtMs;
@@ -55,9 +56,13 @@ final class TransferStatus {
     return bytes;
   }
 
-  /** The bytes delivered: what the element nearest the sink reports (filters may change the size). */
-  void bytes(long b) {
-    bytes = b;
+  /**
+   * @param in  the source's bytes so far, which its total counts too
+   * @param out what reached the element nearest the sink (filters may change the size)
+   */
+  void bytes(long in, long out) {
+    bytes = in;
+    bytesOut = out;
   }
 
   void total(long t) {
@@ -136,6 +141,7 @@ final class TransferStatus {
       .put("state", state.name())
       .put("node", node)
       .put("bytes", bytes)
+      .put("bytesOut", bytesOut)
       .put("total", total)
       .put("rateBps", rateBps())
       .put("startedAt", Instant.ofEpochMilli(startedAtMs).toString())

@@ -97,6 +97,35 @@ class CancelTest {
   }
 
   @Test
+  void many_cancels_of_file_copies_leave_no_error_in_the_log_and_no_descriptor_open() throws Exception {
+    java.nio.file.Files.write(fx.path("cancel-src.bin"), io.xfernode.source.RandomBytes.bytes(8, 64 << 20));
+    String warm = "warm-files-" + UUID.randomUUID();
+    cancelMidway(warm, () -> fx.submit(fileCopy(warm)), new java.util.ArrayList<>());
+    long fdsBefore = Leaks.openFds();
+    try (io.xfernode.test.LogWatch log = io.xfernode.test.LogWatch.watch()) {
+      for (int i = 0; i < 40; i++) {
+        String id = "cancel-file-" + i + "-" + UUID.randomUUID();
+        JsonObject status = cancelMidway(id, () -> fx.submit(fileCopy(id)), new java.util.ArrayList<>());
+        assertThat(status.getString("state")).isEqualTo("CANCELLED");
+      }
+      assertThat(log.errorsAndStackTraces()).as("what 40 cancels left in the log").isEmpty();
+    }
+    assertThat(fx.engine().streamThreads().busy()).isZero();
+    assertThat(Leaks.openFds()).as("open file descriptors after 40 cancels").isLessThanOrEqualTo(fdsBefore);
+    try (var files = java.nio.file.Files.list(fx.root())) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
+    }
+  }
+
+  /** A file copy that reads and writes through streams (a rate limit puts a throttle in between). */
+  private static JsonObject fileCopy(String id) {
+    return new JsonObject().put("id", id)
+      .put("source", new JsonObject().put("type", "file").put("path", "data/cancel-src.bin"))
+      .put("sink", new JsonObject().put("type", "file").put("path", "data/" + id + ".out"))
+      .put("options", new JsonObject().put("rateLimit", 512 << 20));
+  }
+
+  @Test
   void cancel_mid_transfer_on_the_event_loop_path_ends_cancelled_once() throws Exception {
     String id = "cancel-push-" + UUID.randomUUID();
     List<String> states = new java.util.ArrayList<>();

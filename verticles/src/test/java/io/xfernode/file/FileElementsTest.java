@@ -259,9 +259,9 @@ class FileElementsTest {
     Files.delete(fx.path(src));
     JsonObject status = t.awaitFinal();
     assertThat(status.getString("state")).isEqualTo("FAILED");
-    assertThat(status.getJsonObject("error").getInteger("code")).isEqualTo(404);
+    assertThat(status.getJsonObject("error").getInteger("code")).as("a source that changed is a conflict").isEqualTo(409);
     assertThat(status.getJsonObject("error").getString("element")).isEqualTo("source");
-    assertThat(status.getJsonObject("error").getString("message")).contains("was removed or replaced");
+    assertThat(status.getJsonObject("error").getString("message")).contains("changed while it was read: it was removed");
     assertThat(fx.path(out)).doesNotExist();
   }
 

@@ -41,7 +41,7 @@ class TreeArchiveTest {
     Files.writeString(dir.resolve("a/b/x.txt"), "hello");
     Files.writeString(dir.resolve("a/y.txt"), "");
     List<TreeWriter.Entry> entries = TreeWriter.scan(dir);
-    byte[] bytes = drain(new TreeWriter(entries, 2));
+    byte[] bytes = drain(new TreeWriter(entries, 2, "source.path", n -> { }));
     assertThat((long) bytes.length).isEqualTo(TreeWriter.streamSize(entries));
 
     DataInputStream in = stream(bytes);
@@ -80,7 +80,7 @@ class TreeArchiveTest {
   void unpacking_stops_at_garbage_after_the_end_marker() throws Exception {
     Files.writeString(dir.resolve("f"), "x");
     Path src = dir;
-    byte[] bytes = drain(new TreeWriter(TreeWriter.scan(src), 64));
+    byte[] bytes = drain(new TreeWriter(TreeWriter.scan(src), 64, "source.path", n -> { }));
     byte[] withTail = java.util.Arrays.copyOf(bytes, bytes.length + 3);
     Path into = Files.createDirectory(dir.resolveSibling(dir.getFileName() + "-out"));
     int[] pos = {0};

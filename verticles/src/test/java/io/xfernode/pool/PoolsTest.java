@@ -82,6 +82,30 @@ class PoolsTest {
   }
 
   @Test
+  void a_file_that_shrank_is_never_sent_past_its_end_and_fails_the_hop_with_409() throws Exception {
+    Path in = Files.write(dir.resolve("shrinking"), data(3 << 20, 12));
+    String id = "shrunk-" + UUID.randomUUID();
+    PoolLink link = link("default", 2, token(), "a", "b", null, false);
+    PoolKit.FileReceiver r = kit.receiveFile(link, id, dir.resolve("shrunk-out"));
+    try (java.nio.channels.FileChannel f = java.nio.channels.FileChannel.open(in, java.nio.file.StandardOpenOption.READ,
+      java.nio.file.StandardOpenOption.WRITE)) {
+      Sender s = Sender.file(kit.node("a"), link, id, f, 0, 3 << 20, Future.succeededFuture(""), "test");
+      f.truncate(1 << 20);
+      assertThatThrownBy(() -> await(s.open().compose(v -> s.done())))
+        .isInstanceOfSatisfying(XferException.class, e -> assertThat(e.code()).isEqualTo(409));
+    }
+    assertThatThrownBy(() -> await(r.done())).isInstanceOf(XferException.class);
+    r.channel().close();
+    // the connections the hop used are in step: the next transfer goes through
+    String next = "after-shrink-" + UUID.randomUUID();
+    PoolLink link2 = link("default", 2, token(), "a", "b", null, false);
+    PoolKit.OrderedReceiver r2 = kit.receiveBytes(link2, next);
+    byte[] data = data(100_000, 13);
+    await(Future.all(kit.sendBytes(link2, next, data), r2.receiver().completion()));
+    assertThat(r2.collector().bytes()).isEqualTo(data);
+  }
+
+  @Test
   void four_streams_of_buffers_are_put_back_in_order_and_verified() throws Exception {
     byte[] data = data(6 * 1024 * 1024 + 13, 2);
     String id = "push-" + UUID.randomUUID();

@@ -26,12 +26,14 @@ public final class Leaks {
   /**
    * @return the names of the live threads, without the JIT's compiler threads (the JVM starts and stops
    * them on its own), without Vert.x's worker pool threads and without idle stream threads (bounded pools
-   * that grow on first use; tests count the busy stream threads through the engine)
+   * that grow on first use; tests count the busy stream threads through the engine), and without Netty's
+   * global executor, which starts and stops on its own
    */
   public static List<String> liveThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
       .filter(n -> !n.contains("CompilerThread") && !n.startsWith("vert.x-worker-thread-")
-        && !n.startsWith("vert.x-internal-blocking-") && !n.startsWith("xfer-stream-"))
+        && !n.startsWith("vert.x-internal-blocking-") && !n.startsWith("xfer-stream-")
+        && !n.startsWith("globalEventExecutor-"))
       .sorted().collect(Collectors.toList());
   }
 

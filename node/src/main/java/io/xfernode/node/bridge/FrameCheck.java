@@ -55,8 +55,10 @@ final class FrameCheck {
       }
       return null;
     } catch (JsonProcessingException e) {
-      return "frame: malformed JSON: " + e.getOriginalMessage().lines().findFirst().orElse("")
-        + " at byte " + e.getLocation().getByteOffset();
+      // a limit (nesting depth, length) has no location
+      String what = e.getOriginalMessage() == null ? "cannot parse" : e.getOriginalMessage().lines().findFirst().orElse("");
+      return "frame: malformed JSON: " + what
+        + (e.getLocation() == null ? "" : " at byte " + e.getLocation().getByteOffset());
     } catch (IOException e) {
       return "frame: unreadable: " + e.getMessage();
     }

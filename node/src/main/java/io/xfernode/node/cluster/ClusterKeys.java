@@ -32,7 +32,7 @@ public final class ClusterKeys implements NodeKeys {
   /** Publishes this node's key. */
   public Future<Void> publish() {
     return vertx.sharedData().<String, String>getClusterWideMap(MAP).compose(m -> {
-      map = m;
+      map = io.xfernode.engine.SafeAsyncMap.of(m);
       return m.put(node, HexFormat.of().formatHex(own));
     });
   }

@@ -71,7 +71,7 @@ public final class NodeDirectory {
   public Future<Void> join(String nodeId, JsonObject info) {
     JsonObject entry = info.copy().put(MEMBER, clusterManager.getNodeId());
     return vertx.sharedData().<String, JsonObject>getClusterWideMap(MAP).compose(m -> {
-      this.map = m;
+      this.map = io.xfernode.engine.SafeAsyncMap.of(m);
       membershipRegistration = clusterManager.getHazelcastInstance().getCluster()
         .addMembershipListener(new MembershipListener() {
           @Override

@@ -28,7 +28,8 @@ public final class PoolDirectory {
   }
 
   public static Future<PoolDirectory> open(Vertx vertx) {
-    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP).map(m -> new PoolDirectory(vertx, m));
+    return vertx.sharedData().<String, JsonObject>getAsyncMap(MAP)
+      .map(m -> new PoolDirectory(vertx, io.xfernode.engine.SafeAsyncMap.of(m)));
   }
 
   /** The address a node answers its pools' live connection counts on. */

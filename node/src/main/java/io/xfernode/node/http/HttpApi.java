@@ -106,6 +106,9 @@ public final class HttpApi implements Listener {
         new DeliveryOptions().setLocalOnly(true).setSendTimeout(REQUEST_TIMEOUT_MS))
       .map(Message::body)
       .onSuccess(reply -> {
+        if (ctx.response().closed()) {
+          return;
+        }
         if (okStatus == 201 && reply.getString("id") != null) {
           ctx.response().putHeader("Location", "/api/transfers/" + reply.getString("id"));
         }
@@ -121,6 +124,11 @@ public final class HttpApi implements Listener {
       respond(ctx, status, message);
       return;
     }
+    if (ctx.response().closed() || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+      // the client went away: nobody is left to answer, and nothing went wrong here
+      log.debug("{} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
+      return;
+    }
     XferException e = XferException.from(ctx.failure());
     if (e.code() == ErrorCode.INTERNAL) {
       log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
@@ -129,7 +137,7 @@ public final class HttpApi implements Listener {
   }
 
   private static void respond(RoutingContext ctx, int status, String message) {
-    if (!ctx.response().ended()) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("code", status).put("message", message).encode());
     }

@@ -141,7 +141,10 @@ class ClusterNodesTest {
       "headers: must be an object of strings");
     refused.put("{\"type\":\"send\",\"address\":\"xfer.nodes\",\"headers\":{\"a\":{}}}",
       "headers.a: must be a string");
-    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
+    refused.put("{\"type\":\"send\",\"address\":\"xfer.nodes\",\"body\":" + "[".repeat(10_000) + "]".repeat(10_000)
+      + "}", "frame: malformed JSON: Document nesting depth");
+    try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort());
+         io.xfernode.test.LogWatch log = io.xfernode.test.LogWatch.watch()) {
       for (Map.Entry<String, String> bad : refused.entrySet()) {
         client.writeRaw(bad.getKey().getBytes(StandardCharsets.UTF_8));
         JsonObject err = client.read();
@@ -152,6 +155,7 @@ class ClusterNodesTest {
       // the same connection still serves well-formed requests, a large body included
       JsonObject big = new JsonObject().put("padding", "x".repeat(200_000));
       assertThat(client.request(Addresses.NODES, big).getString("type")).isEqualTo("message");
+      assertThat(log.errorsAndStackTraces()).as("what the bad frames left in the log").isEmpty();
     }
   }
 

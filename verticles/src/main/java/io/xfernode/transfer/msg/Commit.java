@@ -2,8 +2,16 @@ package io.xfernode.transfer.msg;
 
 import io.vertx.core.json.JsonObject;
 
-/** Controller → agent: every element is done; make the results durable (the file sink's rename), release, reply. */
-public record Commit(String transfer) implements ControlMessage {
+/**
+ * Controller → agent: every element is done; make the results durable (the file sink's rename), release,
+ * reply. With {@code verify}, a sink first reads back what it wrote and compares it with {@code checksum}
+ * ({@code {"algorithm", "value"}} of the bytes that arrived).
+ */
+public record Commit(String transfer, JsonObject checksum, boolean verify) implements ControlMessage {
+
+  public Commit(String transfer) {
+    this(transfer, null, false);
+  }
 
   @Override
   public String type() {
@@ -12,10 +20,14 @@ public record Commit(String transfer) implements ControlMessage {
 
   @Override
   public JsonObject fields() {
-    return new JsonObject();
+    JsonObject json = new JsonObject();
+    if (checksum != null) {
+      json.put("checksum", checksum);
+    }
+    return verify ? json.put("verify", true) : json;
   }
 
   static Commit fromJson(JsonObject json) {
-    return new Commit(json.getString("transfer"));
+    return new Commit(json.getString("transfer"), json.getJsonObject("checksum"), json.getBoolean("verify", false));
   }
 }
