@@ -181,7 +181,7 @@ public final class XferNode {
       config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK);
     return new Engine.Config(env, ElementRegistry.load(), GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
-      Engine.Config.DEFAULT_FINISHED_TTL_MS, pools);
+      Engine.Config.DEFAULT_FINISHED_TTL_MS, pools, config.data().tls() != null);
   }
 
   private void transfersChanged(int count) {

@@ -108,6 +108,14 @@ public interface ElementContext {
   /** The node's listeners, which every listening element registers with (parent/child, SPEC 1.3). */
   SocketRegistry sockets();
 
+  /**
+   * The transfer's token (128 random bits from its controller), which every connection of a direct hop
+   * presents before any byte counts; null where there is none.
+   */
+  default byte[] hopToken() {
+    return null;
+  }
+
   // ---- POOL
 
   /** This node's pools; null on an engine without them. */
@@ -118,6 +126,18 @@ public interface ElementContext {
   /** For the glue at either end of a pool hop: the hop's pool, streams, token and nodes; otherwise null. */
   default PoolLink poolLink() {
     return null;
+  }
+
+  // ---- parts of one element
+
+  /** The same element with {@code out} as its output: the first part of a glue made of two. */
+  default ElementContext withOutput(io.xfernode.link.Link out) {
+    throw new UnsupportedOperationException("withOutput");
+  }
+
+  /** The same element with {@code in} as its input: the second part of a glue made of two. */
+  default ElementContext withInput(io.xfernode.link.Link in) {
+    throw new UnsupportedOperationException("withInput");
   }
 
   // ---- threads and reporting

@@ -59,7 +59,13 @@ public final class Engine {
    */
   /** @param pools this node's pools, or null: a transfer that asks for a pool hop is then refused */
   public record Config(NodeEnv env, ElementRegistry registry, GlueTable glue, ClusterView cluster, int maxTransfers,
-                       long finishedTtlMs, Pools pools) {
+                       long finishedTtlMs, Pools pools, boolean dataTls) {
+
+    /** @param dataTls whether the node has {@code data.tls}: a direct (cleartext) hop is then refused */
+    public Config(NodeEnv env, ElementRegistry registry, GlueTable glue, ClusterView cluster, int maxTransfers,
+                  long finishedTtlMs, Pools pools) {
+      this(env, registry, glue, cluster, maxTransfers, finishedTtlMs, pools, false);
+    }
 
     public static final long DEFAULT_FINISHED_TTL_MS = 24L * 3600 * 1000;
 
@@ -103,7 +109,8 @@ public final class Engine {
   public static Future<Engine> start(Vertx vertx, Config config) {
     SocketRegistry sockets = new SocketRegistry(vertx, config.env().nodeId());
     StreamThreads threads = new StreamThreads(Math.max(16, 4 * config.maxTransfers()));
-    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets, config.pools(), threads);
+    Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets, config.pools(), threads,
+      config.dataTls());
     return sockets.start()
       .compose(v -> StatusStore.open(vertx, config.finishedTtlMs()))
       .compose(store -> vertx.deployVerticle(agent).map(id -> new Engine(vertx, config, store, agent, sockets, threads)))

@@ -22,7 +22,7 @@ final class ChannelToChannel extends BlockingGlue {
   }
 
   @Override
-  protected long move(ElementContext ctx, GlueSockets sockets) throws Exception {
+  protected long move(ElementContext ctx) throws Exception {
     ChannelOffer in = ctx.inputChannel();
     ChannelOffer out = ctx.outputChannel();
     if (in.isFile()) {

@@ -13,7 +13,7 @@ final class ChannelToPull extends PullOfferingGlue {
   }
 
   @Override
-  protected PullSource open(ElementContext ctx, GlueSockets sockets) throws Exception {
+  protected PullSource open(ElementContext ctx) throws Exception {
     return Ends.channelInput(ctx);
   }
 }

@@ -12,7 +12,7 @@ final class ChannelToPush extends BlockingGlue {
   }
 
   @Override
-  protected long move(ElementContext ctx, GlueSockets sockets) throws Exception {
+  protected long move(ElementContext ctx) throws Exception {
     return Copy.loop(Ends.channelInput(ctx), Ends.pushOutput(ctx), ctx);
   }
 }

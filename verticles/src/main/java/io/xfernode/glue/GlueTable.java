@@ -28,13 +28,20 @@ public final class GlueTable {
 
   /** The glue xfernode ships. */
   public static GlueTable standard() {
+    Mechanism listen = Mechanism.TCP_LISTEN;
+    Mechanism connect = Mechanism.TCP_CONNECT;
     return new GlueTable(List.of(
-      new PushToPull(), new PushToChannel(), new PushToTcpListen(), new PushToTcpConnect(),
-      new PullToPush(), new PullToChannel(), new PullToTcpListen(), new PullToTcpConnect(),
-      new ChannelToPush(), new ChannelToPull(), new ChannelToChannel(), new ChannelToTcpListen(),
-      new ChannelToTcpConnect(),
-      new TcpListenToPush(), new TcpListenToPull(), new TcpListenToChannel(), new TcpListenToTcpConnect(),
-      new TcpConnectToPush(), new TcpConnectToPull(), new TcpConnectToChannel(), new TcpConnectToTcpListen(),
+      new PushToPull(), new PushToChannel(), SocketGlue.to(listen), SocketGlue.to(connect),
+      new PullToPush(), new PullToChannel(), new ComposedGlue(new PullToPush(), SocketGlue.to(listen)),
+      new ComposedGlue(new PullToPush(), SocketGlue.to(connect)),
+      new ChannelToPush(), new ChannelToPull(), new ChannelToChannel(), new FileToSocket(listen),
+      new FileToSocket(connect),
+      SocketGlue.from(listen), new ComposedGlue(SocketGlue.from(listen), new PushToPull()),
+      new ComposedGlue(SocketGlue.from(listen), new PushToChannel()),
+      new ComposedGlue(SocketGlue.from(listen), SocketGlue.to(connect)),
+      SocketGlue.from(connect), new ComposedGlue(SocketGlue.from(connect), new PushToPull()),
+      new ComposedGlue(SocketGlue.from(connect), new PushToChannel()),
+      new ComposedGlue(SocketGlue.from(connect), SocketGlue.to(listen)),
       new PushToPool(), new PoolToPush(), new ChannelToPool(), new PoolToChannel()));
   }
 

@@ -11,8 +11,7 @@ import io.xfernode.link.PullSource;
 
 /**
  * Glue whose output is PULL: it needs no thread of its own, because every read happens inside the
- * downstream's {@code pull()}, on the downstream's thread ("read on demand"). A TCP input is accepted or
- * connected by the first pull.
+ * downstream's {@code pull()}, on the downstream's thread ("read on demand").
  */
 abstract class PullOfferingGlue extends GlueBase {
 
@@ -20,9 +19,8 @@ abstract class PullOfferingGlue extends GlueBase {
     super(in, Mechanism.PULL, cost, description);
   }
 
-  /** Opens the input once its sockets are connected; called by the first pull. */
-  protected abstract PullSource open(ElementContext ctx, GlueSockets sockets) throws Exception;
-
+  /** Opens the input; called by the first pull. */
+  protected abstract PullSource open(ElementContext ctx) throws Exception;
 
   @Override
   public Element create() {
@@ -31,25 +29,23 @@ abstract class PullOfferingGlue extends GlueBase {
 
   private final class Run extends Element {
 
-    private final GlueSockets sockets = new GlueSockets(in, Mechanism.PULL);
     private final Promise<Long> done = Promise.promise();
     private volatile PullSource source;
     private long bytes;
 
     @Override
     public Future<Void> setup(ElementContext ctx) {
-      return sockets.listen(ctx).onSuccess(v -> ctx.offerPuller(() -> pull(ctx)));
+      ctx.offerPuller(() -> pull(ctx));
+      return Future.succeededFuture();
     }
 
     private Buffer pull(ElementContext ctx) throws Exception {
       try {
         if (source == null) {
-          sockets.open(ctx);
-          source = open(ctx, sockets);
+          source = open(ctx);
         }
         Buffer buffer = source.pull();
         if (buffer == null) {
-          sockets.close();
           done.tryComplete(bytes);
         } else {
           bytes += buffer.length();
@@ -72,14 +68,7 @@ abstract class PullOfferingGlue extends GlueBase {
 
     @Override
     public void cancel(ElementContext ctx, Throwable reason) {
-      sockets.abort();
       done.tryFail(reason);
-    }
-
-    @Override
-    public Future<Void> release(ElementContext ctx) {
-      sockets.abort();
-      return Future.succeededFuture();
     }
   }
 }

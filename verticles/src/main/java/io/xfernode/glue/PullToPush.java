@@ -12,7 +12,7 @@ final class PullToPush extends BlockingGlue {
   }
 
   @Override
-  protected long move(ElementContext ctx, GlueSockets sockets) throws Exception {
+  protected long move(ElementContext ctx) throws Exception {
     return Copy.loop(ctx.inputPuller(), Ends.pushOutput(ctx), ctx);
   }
 }

@@ -16,7 +16,8 @@ import io.xfernode.pool.wire.Frame;
 import io.xfernode.pool.wire.FrameCodec;
 import io.xfernode.pool.wire.FrameDecoder;
 import io.xfernode.pool.wire.ProtocolException;
-import io.xfernode.transport.NetSockets;
+import io.xfernode.transport.Connection;
+import io.xfernode.transport.Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,7 +261,7 @@ final class PoolConnection {
   void abort(String reason) {
     if (!closed) {
       lost(reason);
-      NetSockets.abort(socket);
+      Connection.of(socket, tls ? Protocol.TLS_TCP : Protocol.TCP, !connector).abort();
     }
   }
 
@@ -329,6 +330,12 @@ final class PoolConnection {
         return;
       }
       owner.opened(this, start);
+      return;
+    }
+    if (frame instanceof Frame.Refuse refuse) {
+      // the accepting side may refuse only once it checked this side's proof, after this side was done
+      log.info("{}: the peer refused the connection: {}", describe(), refuse.reason());
+      close("the peer refused the connection: " + refuse.reason());
       return;
     }
     if (frame.channel() == 0) {

@@ -7,7 +7,9 @@ import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.link.MappedWriteStream;
 import io.xfernode.transport.TcpElementType;
+import io.xfernode.transport.ReadOp;
 import io.xfernode.transport.TcpPeer;
+import io.xfernode.transport.WriteOp;
 
 import java.util.List;
 
@@ -32,12 +34,15 @@ public final class TcpSink extends TcpElementType {
     return "writes a connection: " + options.describe();
   }
 
+  /**
+   * A write of the whole input into the connection; it is done only once every byte reached the kernel.
+   * Then the output is shut down (after those bytes, never under them) and the connection closes cleanly.
+   */
   @Override
   protected Future<Void> run(TcpPeer peer, ElementContext ctx) {
-    return peer.open(ctx).compose(socket -> {
-      socket.resume();
-      return ctx.inputStream().pipe().endOnSuccess(false).endOnFailure(false)
-        .to(MappedWriteStream.counting(socket, ctx::progress));
+    return peer.open(ctx).compose(connection -> {
+      WriteOp write = connection.write(ReadOp.UNBOUNDED, null);
+      return ctx.inputStream().pipe().endOnFailure(false).to(MappedWriteStream.counting(write, ctx::progress));
     }).compose(v -> peer.finish(ctx));
   }
 }

@@ -59,12 +59,17 @@ public final class Agent extends VerticleBase {
   private final SocketRegistry sockets;
   private final Pools pools;
   private final StreamThreads threads;
+  private final boolean dataTls;
   private final Map<String, Slice> slices = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
-  /** @param pools this node's pools, or null on an engine without them */
+  /**
+   * @param pools   this node's pools, or null on an engine without them
+   * @param dataTls whether this node has {@code data.tls}: every byte between nodes must then be TLS
+   */
   public Agent(NodeEnv env, ElementRegistry registry, GlueTable glue, SocketRegistry sockets, Pools pools,
-               StreamThreads threads) {
+               StreamThreads threads, boolean dataTls) {
+    this.dataTls = dataTls;
     this.env = env;
     this.registry = registry;
     this.glue = glue;
@@ -141,6 +146,10 @@ public final class Agent extends VerticleBase {
   private Slice slice(Setup setup) {
     String transfer = setup.transfer();
     List<Step> steps = setup.plan().steps();
+    if (setup.token() == null || !setup.token().matches("[0-9a-f]{32}")) {
+      throw new XferException(ErrorCode.BAD_REQUEST, "token: SETUP carries no valid token");
+    }
+    checkHops(steps);
     Link[] links = links(steps, setup.token());
     int needed = 0;
     for (Step step : steps) {
@@ -151,10 +160,11 @@ public final class Agent extends VerticleBase {
     StreamThreads.Reservation reservation = threads.reserve(transfer, needed);
     try {
       Context context = ((VertxInternal) vertx).createEventLoopContext();
-      List<ElementRun> runs = new ArrayList<>();
-      java.util.concurrent.atomic.AtomicReference<String> identity = new java.util.concurrent.atomic.AtomicReference<>("");
       java.util.function.Consumer<ControlMessage> reporter = m ->
         vertx.eventBus().send(Addresses.control(setup.controllerNode()), m.toJson());
+      SliceShared shared = new SliceShared(transfer, env, sockets, pools, vertx, context, reservation, reporter,
+        HexFormat.of().parseHex(setup.token()), new java.util.concurrent.atomic.AtomicReference<>(""));
+      List<ElementRun> runs = new ArrayList<>();
       for (Step step : steps) {
         if (!env.nodeId().equals(step.node())) {
           continue;
@@ -165,15 +175,32 @@ public final class Agent extends VerticleBase {
         if (in == null && step.index() > 0 || out == null && step.index() < steps.size() - 1) {
           throw new XferException(ErrorCode.INTERNAL, step.name() + ": no link to a neighbour on another node");
         }
-        HostedContext ctx = new HostedContext(transfer, step.index(), step.name(), env, sockets, pools, in, out,
-          reservation, identity);
-        ctx.bind(vertx, context, reporter);
-        runs.add(new ElementRun(ctx, element));
+        runs.add(new ElementRun(new HostedContext(shared, step.index(), step.name(), in, out), element));
       }
       return new Slice(vertx, context, setup, env.nodeId(), runs, reservation, reporter);
     } catch (RuntimeException e) {
       reservation.release();
       throw e;
+    }
+  }
+
+  /**
+   * With {@code data.tls}, every byte between nodes is TLS: a direct hop, which is cleartext TCP, is refused
+   * on either of its nodes, and never falls back to cleartext.
+   */
+  private void checkHops(List<Step> steps) {
+    if (!dataTls) {
+      return;
+    }
+    for (int i = 0; i + 1 < steps.size(); i++) {
+      Step up = steps.get(i);
+      Step down = steps.get(i + 1);
+      boolean crosses = !up.node().equals(down.node());
+      boolean mine = env.nodeId().equals(up.node()) || env.nodeId().equals(down.node());
+      if (crosses && mine && (up.out() == Mechanism.TCP_LISTEN || up.out() == Mechanism.TCP_CONNECT)) {
+        throw XferException.forbidden("options.hop", "node " + env.nodeId() + " has data.tls: a direct hop would "
+          + "carry the bytes in cleartext; leave options.hop out to cross over a pool, which is TLS");
+      }
     }
   }
 

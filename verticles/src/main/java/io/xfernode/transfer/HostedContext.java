@@ -52,30 +52,32 @@ public final class HostedContext implements ElementContext {
   /** How long release waits for an interrupted thread to end; a thread still running then is logged. */
   static final long THREAD_JOIN_MS = 5000;
 
-  private final String transferId;
-  private final int index;
-  private final String name;
-  private final NodeEnv env;
+  /** One element's own state; a glue made of two parts gives both the same. */
+  private static final class Own {
+    final int index;
+    final String name;
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicBoolean progressPending = new AtomicBoolean();
+    final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    final List<Future<?>> threadResults = new ArrayList<>();
+    final JsonObject published = new JsonObject();
+    volatile boolean cancelled;
+    volatile long lastProgressAt;
+    volatile JsonObject verifyChecksum;
+    long total = -1;
+    Endpoint listenIn;
+    Endpoint listenOut;
+
+    Own(int index, String name) {
+      this.index = index;
+      this.name = name;
+    }
+  }
+
+  private final SliceShared shared;
+  private final Own own;
   private final Link in;
   private final Link out;
-  private final Pools pools;
-  private final AtomicLong bytes = new AtomicLong();
-  private final AtomicBoolean progressPending = new AtomicBoolean();
-  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
-  private final List<Future<?>> threadResults = new ArrayList<>();
-  private final StreamThreads.Reservation reservation;
-  /** Shared by the elements of the slice: what the source said identifies its bytes. */
-  private final java.util.concurrent.atomic.AtomicReference<String> identity;
-  private volatile boolean cancelled;
-  private volatile long lastProgressAt;
-  private long total = -1;
-  private Endpoint listenIn;
-  private Endpoint listenOut;
-  private final JsonObject published = new JsonObject();
-  private final SocketRegistry sockets;
-  private Vertx vertx;
-  private Context context;
-  private Consumer<ControlMessage> reporter;
   private ReadStream<Buffer> inputStream;
   private WriteStream<Buffer> outputStream;
 
@@ -83,24 +85,38 @@ public final class HostedContext implements ElementContext {
    * @param in  the link to the upstream neighbour, {@code null} for a source
    * @param out the link to the downstream neighbour, {@code null} for a sink
    */
-  public HostedContext(String transferId, int index, String name, NodeEnv env, SocketRegistry sockets, Pools pools,
-                       Link in, Link out, StreamThreads.Reservation reservation,
-                       java.util.concurrent.atomic.AtomicReference<String> identity) {
-    this.reservation = reservation;
-    this.identity = identity;
-    this.sockets = sockets;
-    this.pools = pools;
-    this.transferId = transferId;
-    this.index = index;
-    this.name = name;
-    this.env = env;
+  HostedContext(SliceShared shared, int index, String name, Link in, Link out) {
+    this(shared, new Own(index, name), in, out);
+  }
+
+  private HostedContext(SliceShared shared, Own own, Link in, Link out) {
+    this.shared = shared;
+    this.own = own;
     this.in = in;
     this.out = out;
   }
 
+  /**
+   * The same element seen through other links: for a glue made of two parts joined by a ring of its
+   * own, each part sees one of its links and the ring.
+   */
+  public HostedContext withLinks(Link in, Link out) {
+    return new HostedContext(shared, own, in, out);
+  }
+
+  @Override
+  public ElementContext withOutput(Link out) {
+    return withLinks(in, out);
+  }
+
+  @Override
+  public ElementContext withInput(Link in) {
+    return withLinks(in, out);
+  }
+
   @Override
   public Pools pools() {
-    return pools;
+    return shared.pools();
   }
 
   @Override
@@ -108,26 +124,21 @@ public final class HostedContext implements ElementContext {
     return in instanceof PoolLink ? (PoolLink) in : out instanceof PoolLink ? (PoolLink) out : null;
   }
 
-  void bind(Vertx vertx, Context context, Consumer<ControlMessage> reporter) {
-    this.vertx = vertx;
-    this.context = context;
-    this.reporter = reporter;
-  }
-
   int index() {
-    return index;
+    return own.index;
   }
 
   void report(ControlMessage msg) {
-    reporter.accept(msg);
+    shared.reporter().accept(msg);
   }
 
   long bytes() {
-    return bytes.get();
+    return own.bytes.get();
   }
 
   Ready.Element ready() {
-    return new Ready.Element(index, listenIn, listenOut, published.isEmpty() ? null : published.copy(), total);
+    return new Ready.Element(own.index, own.listenIn, own.listenOut,
+      own.published.isEmpty() ? null : own.published.copy(), own.total);
   }
 
   void peers(Endpoint inPeer, Endpoint outPeer) {
@@ -141,14 +152,14 @@ public final class HostedContext implements ElementContext {
 
   /** Marks the element cancelled, fails both links (waking anything blocked on them), interrupts threads. */
   void cancel(Throwable reason) {
-    cancelled = true;
+    own.cancelled = true;
     if (in != null) {
       in.fail(reason);
     }
     if (out != null) {
       out.fail(reason);
     }
-    threads.forEach(Thread::interrupt);
+    own.threads.forEach(Thread::interrupt);
   }
 
   /**
@@ -157,8 +168,8 @@ public final class HostedContext implements ElementContext {
    */
   Future<Void> awaitThreads() {
     List<Future<?>> running;
-    synchronized (threadResults) {
-      running = new ArrayList<>(threadResults);
+    synchronized (own.threadResults) {
+      running = new ArrayList<>(own.threadResults);
     }
     if (running.isEmpty()) {
       return Future.succeededFuture();
@@ -167,39 +178,39 @@ public final class HostedContext implements ElementContext {
     return onContext(Future.join(running).otherwiseEmpty()).<Void>mapEmpty()
       .timeout(THREAD_JOIN_MS, TimeUnit.MILLISECONDS)
       .recover(t -> {
-        log.warn("transfer {}: a thread of {} did not end within {} ms of being interrupted", transferId, name,
-          THREAD_JOIN_MS);
+        log.warn("transfer {}: a thread of {} did not end within {} ms of being interrupted", shared.transferId(),
+          own.name, THREAD_JOIN_MS);
         return Future.succeededFuture();
       });
   }
 
   void flushProgress() {
-    reporter.accept(new Progress(transferId, index, bytes.get()));
+    report(new Progress(shared.transferId(), own.index, own.bytes.get()));
   }
 
   @Override
   public Vertx vertx() {
-    return vertx;
+    return shared.vertx();
   }
 
   @Override
   public Context context() {
-    return context;
+    return shared.context();
   }
 
   @Override
   public String transferId() {
-    return transferId;
+    return shared.transferId();
   }
 
   @Override
   public String name() {
-    return name;
+    return own.name;
   }
 
   @Override
   public NodeEnv env() {
-    return env;
+    return shared.env();
   }
 
   @Override
@@ -214,7 +225,7 @@ public final class HostedContext implements ElementContext {
 
   private <L> L link(Link link, Class<L> type, String side) {
     if (!type.isInstance(link)) {
-      throw new IllegalStateException(name + ": the " + side + " link is " + (link == null ? "absent" : link.mechanism())
+      throw new IllegalStateException(own.name + ": the " + side + " link is " + (link == null ? "absent" : link.mechanism())
         + ", not " + type.getSimpleName());
     }
     return type.cast(link);
@@ -223,7 +234,7 @@ public final class HostedContext implements ElementContext {
   @Override
   public ReadStream<Buffer> inputStream() {
     if (inputStream == null) {
-      inputStream = link(in, Ring.class, "input").reader(context);
+      inputStream = link(in, Ring.class, "input").reader(shared.context());
     }
     return inputStream;
   }
@@ -231,7 +242,7 @@ public final class HostedContext implements ElementContext {
   @Override
   public WriteStream<Buffer> outputStream() {
     if (outputStream == null) {
-      outputStream = link(out, Ring.class, "output").writer(context);
+      outputStream = link(out, Ring.class, "output").writer(shared.context());
     }
     return outputStream;
   }
@@ -302,7 +313,7 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public void listenInput(Endpoint endpoint) {
-    listenIn = endpoint;
+    own.listenIn = endpoint;
     if (in instanceof TcpLink) {
       ((TcpLink) in).listening(endpoint);
     }
@@ -310,7 +321,7 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public void listenOutput(Endpoint endpoint) {
-    listenOut = endpoint;
+    own.listenOut = endpoint;
     if (out instanceof TcpLink) {
       ((TcpLink) out).listening(endpoint);
     }
@@ -318,7 +329,7 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public void publish(String what, JsonObject endpoint) {
-    published.put(what, endpoint.copy());
+    own.published.put(what, endpoint.copy());
   }
 
   @Override
@@ -333,19 +344,24 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public SocketRegistry sockets() {
-    return sockets;
+    return shared.sockets();
+  }
+
+  @Override
+  public byte[] hopToken() {
+    return shared.token() == null ? null : shared.token().clone();
   }
 
   @Override
   public <T> Future<T> blocking(String what, Callable<T> work) {
-    Future<T> f = context.executeBlocking(work, false);
-    synchronized (threadResults) {
-      threadResults.add(f);
+    Future<T> f = shared.context().executeBlocking(work, false);
+    synchronized (own.threadResults) {
+      own.threadResults.add(f);
     }
     // release waits for calls in flight: a setup still opening a file must not create it after release
     return f.andThen(ar -> {
-      synchronized (threadResults) {
-        threadResults.remove(f);
+      synchronized (own.threadResults) {
+        own.threadResults.remove(f);
       }
     });
   }
@@ -353,25 +369,25 @@ public final class HostedContext implements ElementContext {
   @Override
   public <T> Future<T> thread(String what, Callable<T> work) {
     Promise<T> promise = Promise.promise();
-    String threadName = "xfer-" + shortId() + "-" + name + "-" + what;
-    synchronized (threadResults) {
-      threadResults.add(promise.future());
+    String threadName = "xfer-" + shortId() + "-" + own.name + "-" + what;
+    synchronized (own.threadResults) {
+      own.threadResults.add(promise.future());
     }
     try {
-      reservation.execute(() -> {
+      shared.threads().execute(() -> {
         Thread me = Thread.currentThread();
         String idle = me.getName();
         me.setName(threadName);
-        threads.add(me);
+        own.threads.add(me);
         try {
-          if (cancelled) {
+          if (own.cancelled) {
             throw new InterruptedException("cancelled");
           }
           promise.complete(work.call());
         } catch (Throwable t) {
           promise.fail(t);
         } finally {
-          threads.remove(me);
+          own.threads.remove(me);
           Thread.interrupted(); // a pool thread goes back clean
           me.setName(idle);
         }
@@ -383,25 +399,26 @@ public final class HostedContext implements ElementContext {
   }
 
   private String shortId() {
-    return transferId.length() <= 12 ? transferId : transferId.substring(0, 12);
+    String id = shared.transferId();
+    return id.length() <= 12 ? id : id.substring(0, 12);
   }
 
   @Override
   public <T> Future<T> onContext(Future<T> future) {
     Promise<T> promise = Promise.promise();
-    future.onComplete(ar -> context.runOnContext(v -> promise.handle(ar)));
+    future.onComplete(ar -> shared.context().runOnContext(v -> promise.handle(ar)));
     return promise.future();
   }
 
   @Override
   public void progress(long n) {
-    bytes.addAndGet(n);
-    if (progressPending.compareAndSet(false, true)) {
-      long wait = Math.max(1, PROGRESS_INTERVAL_MS - (System.currentTimeMillis() - lastProgressAt));
-      vertx.setTimer(wait, t -> {
-        progressPending.set(false);
-        lastProgressAt = System.currentTimeMillis();
-        if (!cancelled) {
+    own.bytes.addAndGet(n);
+    if (own.progressPending.compareAndSet(false, true)) {
+      long wait = Math.max(1, PROGRESS_INTERVAL_MS - (System.currentTimeMillis() - own.lastProgressAt));
+      shared.vertx().setTimer(wait, t -> {
+        own.progressPending.set(false);
+        own.lastProgressAt = System.currentTimeMillis();
+        if (!own.cancelled) {
           flushProgress();
         }
       });
@@ -410,37 +427,35 @@ public final class HostedContext implements ElementContext {
 
   @Override
   public void total(long bytes) {
-    this.total = bytes;
+    own.total = bytes;
   }
 
-  private volatile JsonObject verifyChecksum;
-
   void verifyChecksum(JsonObject checksum) {
-    this.verifyChecksum = checksum;
+    own.verifyChecksum = checksum;
   }
 
   @Override
   public JsonObject verifyChecksum() {
-    return verifyChecksum;
+    return own.verifyChecksum;
   }
 
   @Override
   public void sourceIdentity(String id) {
-    identity.set(id == null ? "" : id);
+    shared.identity().set(id == null ? "" : id);
   }
 
   @Override
   public String sourceIdentity() {
-    return identity.get();
+    return shared.identity().get();
   }
 
   @Override
   public void info(JsonObject info) {
-    reporter.accept(new Info(transferId, index, info));
+    report(new Info(shared.transferId(), own.index, info));
   }
 
   @Override
   public boolean cancelled() {
-    return cancelled;
+    return own.cancelled;
   }
 }

@@ -80,11 +80,4 @@ public final class Connector {
     String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     return m.replaceAll("\\s+", " ");
   }
-
-  /** @return one line for logs and statuses: {@code tls+tcp 10.0.0.9:51234 -> 10.0.0.5:7300} */
-  public static String describe(Protocol protocol, NetSocket socket, boolean accepted) {
-    String local = socket.localAddress() == null ? "?" : socket.localAddress().toString();
-    String remote = socket.remoteAddress() == null ? "?" : socket.remoteAddress().toString();
-    return protocol + " " + local + (accepted ? " <- " : " -> ") + remote;
-  }
 }

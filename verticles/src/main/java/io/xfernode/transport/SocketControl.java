@@ -1,28 +1,26 @@
 package io.xfernode.transport;
 
-import io.vertx.core.net.NetSocket;
-
-/** How a Vert.x socket obeys its parent: pause and resume its reads, or abort on shutdown. */
+/** How a connection obeys its parent: pause and resume its reads, or abort on shutdown. */
 public final class SocketControl implements ChildSocket.Control {
 
-  private final NetSocket socket;
+  private final Connection connection;
 
-  public SocketControl(NetSocket socket) {
-    this.socket = socket;
+  public SocketControl(Connection connection) {
+    this.connection = connection;
   }
 
   @Override
   public void pause() {
-    socket.pause();
+    connection.pause();
   }
 
   @Override
   public void resume() {
-    socket.resume();
+    connection.resume();
   }
 
   @Override
   public void shutdown(String reason) {
-    NetSockets.abort(socket);
+    connection.abort();
   }
 }

@@ -58,7 +58,7 @@ public final class TcpPeer {
   private NetServer server;
   private ParentSocket parent;
   private ChildSocket child;
-  private NetSocket socket;
+  private Connection connection;
 
   public TcpPeer(Options options) {
     this.options = options;
@@ -76,7 +76,7 @@ public final class TcpPeer {
       s.pause();
       if (!accepted.tryComplete(s)) {
         log.info("transfer {}: {} refuses a second connection from {}", ctx.transferId(), ctx.name(), s.remoteAddress());
-        NetSockets.abort(s);
+        Connection.of(s, t.protocol(), true).abort();
       }
     });
     return server.listen(t.port(), t.host()).compose(srv -> {
@@ -90,38 +90,42 @@ public final class TcpPeer {
   }
 
   /** The connection: accepted (listen) or made with retry (connect); paused, reported in an INFO. */
-  public Future<NetSocket> open(ElementContext ctx) {
-    Future<NetSocket> connection = options.listen() ? accepted.future()
+  public Future<Connection> open(ElementContext ctx) {
+    Future<NetSocket> socket = options.listen() ? accepted.future()
       : Connector.connect(ctx.vertx(), options.transport(), ctx.name() + ".host");
-    return connection.onSuccess(s -> {
-      socket = s;
-      String description = Connector.describe(options.transport().protocol(), s, options.listen());
+    return socket.map(s -> {
+      s.pause();
+      connection = Connection.of(s, options.transport().protocol(), options.listen());
       if (parent != null) {
-        child = ChildSocket.open(ctx.vertx(), parent.address(), ctx.env().nodeId(), description, new SocketControl(s));
+        child = ChildSocket.open(ctx.vertx(), parent.address(), ctx.env().nodeId(), connection.describe(),
+          new SocketControl(connection));
       }
-      ctx.info(new JsonObject().put("connection", description));
+      ctx.info(new JsonObject().put("connection", connection.describe()));
+      return connection;
     });
   }
 
   /**
-   * Ends the output cleanly: shuts it down (a FIN, or the TLS close_notify) and waits for the peer to
-   * close its side before closing the socket. Closing at once could reset a peer that still has bytes to
-   * read or a close_notify to answer. With {@code halfClose} it waits as long as the peer needs; without,
-   * {@value #LINGER_MS} ms at most.
+   * Ends the output cleanly: once every byte written has reached the kernel, shuts it down (a FIN, or the
+   * TLS close_notify) and waits for the peer to close its side before closing the socket. Closing at once
+   * could reset a peer that still has bytes to read or a close_notify to answer. With {@code halfClose} it
+   * waits as long as the peer needs; without, {@value #LINGER_MS} ms at most.
    */
   public Future<Void> finish(ElementContext ctx) {
     Promise<Void> peerClosed = Promise.promise();
-    socket.handler(b -> { /* the peer's answer is not part of the stream */ });
-    socket.endHandler(v -> peerClosed.tryComplete());
-    socket.closeHandler(v -> peerClosed.tryComplete());
-    socket.exceptionHandler(t -> peerClosed.tryComplete());
-    socket.resume();
-    NetSockets.shutdownOutput(socket);
+    // the peer's answer is not part of the stream: read to its end (or error) and drop it
+    connection.read(ReadOp.UNBOUNDED, (event, op, data) -> {
+      if (event.ends()) {
+        peerClosed.tryComplete();
+      }
+    });
     long timer = options.halfClose() ? -1 : ctx.vertx().setTimer(LINGER_MS, t -> peerClosed.tryComplete());
-    return peerClosed.future().eventually(() -> {
-      ctx.vertx().cancelTimer(timer);
-      return socket.close().otherwiseEmpty();
-    }).onComplete(ar -> closed());
+    return connection.shutdownOutput()
+      .compose(v -> peerClosed.future())
+      .eventually(() -> {
+        ctx.vertx().cancelTimer(timer);
+        return connection.close().otherwiseEmpty();
+      }).onComplete(ar -> closed());
   }
 
   private void closed() {
@@ -136,7 +140,9 @@ public final class TcpPeer {
     if (child != null) {
       child.error(reason);
     }
-    NetSockets.abort(socket);
+    if (connection != null) {
+      connection.abort();
+    }
     closed();
     if (parent != null) {
       parent.close(String.valueOf(reason.getMessage()), true);
