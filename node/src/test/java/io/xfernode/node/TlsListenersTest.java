@@ -50,7 +50,8 @@ class TlsListenersTest {
     cluster = TestCluster.start("tls", 2, flags -> flags
       .put("bridge", flags.getJsonObject("bridge").copy().put("tls", serve))
       .put("http", flags.getJsonObject("http").copy().put("tls", serve))
-      .put("eventBus", new JsonObject().put("tls", both)));
+      .put("eventBus", new JsonObject().put("tls", both))
+      .put("data", flags.getJsonObject("data").copy().put("tls", both)));
     trusting = trustingContext(Path.of(certs.clientTls().getJsonObject("pemTrust").getJsonArray("certPaths")
       .getString(0)));
   }
@@ -120,6 +121,27 @@ class TlsListenersTest {
     JsonObject event = done.get(60, TimeUnit.SECONDS);
     TestCluster.await(events.unregister());
     return event.getJsonObject("checksum").getString("value");
+  }
+
+  @Test
+  void with_data_tls_a_file_crosses_over_the_pool_and_a_direct_hop_is_refused() throws Exception {
+    byte[] data = io.xfernode.source.RandomBytes.bytes(11, 2 * 1024 * 1024 + 5);
+    Files.write(cluster.root(0).resolve("tls-in.bin"), data);
+    JsonObject done = cluster.run(0, new JsonObject().put("id", "tls-pool-1")
+      .put("source", "file://n0/data/tls-in.bin").put("sink", "file://n1/data/tls-out.bin")
+      .put("options", new JsonObject().put("streams", 2)));
+    assertThat(done.getString("state")).as("%s", done.getJsonObject("error")).isEqualTo("DONE");
+    assertThat(Files.readAllBytes(cluster.root(1).resolve("tls-out.bin"))).isEqualTo(data);
+
+    // a direct hop would be cleartext: refused, and nothing crosses
+    assertThatThrownBy(() -> TestCluster.await(cluster.node(0).vertx().eventBus().request(Addresses.SUBMIT,
+      new JsonObject().put("source", "file://n0/data/tls-in.bin").put("sink", "file://n1/data/tls-direct.bin")
+        .put("options", new JsonObject().put("hop", "direct")))))
+      .isInstanceOfSatisfying(io.vertx.core.eventbus.ReplyException.class, e -> {
+        assertThat(e.failureCode()).isEqualTo(403);
+        assertThat(e.getMessage()).startsWith("options.hop: node ").contains("data.tls");
+      });
+    assertThat(cluster.root(1).resolve("tls-direct.bin")).doesNotExist();
   }
 
   @Test
