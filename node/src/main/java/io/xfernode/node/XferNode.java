@@ -22,6 +22,7 @@ import io.xfernode.node.cluster.ClusterKeys;
 import io.xfernode.node.cluster.NodeDirectory;
 import io.xfernode.node.cluster.PoolDirectory;
 import io.xfernode.node.config.NodeConfig;
+import io.xfernode.node.config.NodeState;
 import io.xfernode.node.control.NodesApi;
 import io.xfernode.node.control.PoolsApi;
 import io.xfernode.node.control.TransfersApi;
@@ -50,6 +51,7 @@ public final class XferNode {
   private static final Logger log = LoggerFactory.getLogger(XferNode.class);
 
   private final NodeConfig config;
+  private final NodeState state;
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
   private final NodeDirectory directory;
@@ -64,8 +66,9 @@ public final class XferNode {
   private int httpPort;
   private boolean stopped;
 
-  private XferNode(NodeConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
+  private XferNode(NodeConfig config, NodeState state, Vertx vertx, HazelcastClusterManager clusterManager) {
     this.config = config;
+    this.state = state;
     this.vertx = vertx;
     this.clusterManager = clusterManager;
     this.directory = new NodeDirectory(vertx, clusterManager);
@@ -87,7 +90,15 @@ public final class XferNode {
    *
    * @param options Vert.x options to start from (the event bus host is set from the config)
    */
-  public static Future<XferNode> start(NodeConfig config, Config hazelcast, VertxOptions options) {
+  public static Future<XferNode> start(NodeConfig given, Config hazelcast, VertxOptions options) {
+    NodeState state;
+    try {
+      state = NodeState.open(given);
+    } catch (IOException e) {
+      return Future.failedFuture(new XferException(ErrorCode.INTERNAL, "state.dir: cannot use "
+        + given.stateDir() + ": " + e));
+    }
+    NodeConfig config = given.nodeIdGiven() ? given : given.withNodeId(state.nodeId());
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
     VertxOptions vertxOptions = new VertxOptions(options);
     EventBusOptions eb = vertxOptions.getEventBusOptions().setHost(config.host()).setPort(0);
@@ -101,7 +112,7 @@ public final class XferNode {
     Vertx.builder().with(vertxOptions).withClusterManager(clusterManager).buildClustered()
       .onFailure(result::fail)
       .onSuccess(vertx -> {
-        XferNode node = new XferNode(config, vertx, clusterManager);
+        XferNode node = new XferNode(config, state, vertx, clusterManager);
         node.startServices()
           .onSuccess(v -> result.complete(node))
           .onFailure(t -> node.stop().onComplete(ignored -> result.fail(t)));
@@ -178,7 +189,7 @@ public final class XferNode {
 
   private Engine.Config engineConfig() {
     NodeEnv env = new NodeEnv(config.nodeId(), config.host(), config.roots(), config.processAllow(),
-      config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK);
+      config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts());
     return new Engine.Config(env, ElementRegistry.load(), GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
       Engine.Config.DEFAULT_FINISHED_TTL_MS, pools, config.data().tls() != null);

@@ -33,6 +33,7 @@ public final class TestCluster implements AutoCloseable {
   private final int[] memberPorts;
   private final Path baseDir;
   private final List<XferNode> nodes = new ArrayList<>();
+  private final List<NodeConfig> configs = new ArrayList<>();
 
   private TestCluster(String name, int size) throws IOException {
     this.name = name;
@@ -52,7 +53,8 @@ public final class TestCluster implements AutoCloseable {
     TestCluster cluster = new TestCluster(testName + "-" + UUID.randomUUID().toString().substring(0, 8), size);
     try {
       for (int i = 0; i < size; i++) {
-        cluster.nodes.add(await(XferNode.start(cluster.config(i, flags), cluster.hazelcast(i), TestVertx.options())));
+        cluster.configs.add(cluster.config(i, flags));
+        cluster.nodes.add(await(XferNode.start(cluster.configs.get(i), cluster.hazelcast(i), TestVertx.options())));
       }
     } catch (Exception e) {
       cluster.close();
@@ -67,6 +69,7 @@ public final class TestCluster implements AutoCloseable {
       .put("index", i)
       .put("nodeId", "n" + i)
       .put("roots", new JsonObject().put("data", root.toString()))
+      .put("state", new JsonObject().put("dir", baseDir.resolve("n" + i).resolve("state").toString()))
       .put("bridge", new JsonObject().put("port", 0))
       .put("http", new JsonObject().put("port", 0))
       .put("data", new JsonObject().put("port", 0));
@@ -137,6 +140,32 @@ public final class TestCluster implements AutoCloseable {
   /** Stops node {@code i}; it stays in {@link #nodes()} but is stopped. */
   public void stop(int i) throws Exception {
     await(nodes.get(i).stop());
+  }
+
+  /**
+   * Waits until every running node's partitions have their backups, so that the crash of any one node
+   * loses nothing of the cluster-wide maps (they keep one backup: SPEC 5's loss is one node at a time).
+   */
+  public void awaitSafe() {
+    for (XferNode node : nodes) {
+      var hz = node.clusterManager().getHazelcastInstance();
+      if (hz != null && hz.getLifecycleService().isRunning()
+        && !hz.getPartitionService().forceLocalMemberToBeSafe(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the partitions of " + hz.getName() + " have no backups after 60 s");
+      }
+    }
+  }
+
+  /** Starts node {@code i} again, with its configuration, roots and state directory, after {@link #stop}. */
+  public XferNode restart(int i) throws Exception {
+    XferNode node = await(XferNode.start(configs.get(i), hazelcast(i), TestVertx.options()));
+    nodes.set(i, node);
+    return node;
+  }
+
+  /** The state directory of node {@code i}. */
+  public Path stateDir(int i) {
+    return baseDir.resolve("n" + i).resolve("state");
   }
 
   @Override

@@ -185,6 +185,14 @@ public interface ElementContext {
     return "";
   }
 
+  /**
+   * Whether the transfer resumes ({@code options.resume}): a file sink keeps restart markers next to its
+   * partial file, and keeps the file when the transfer fails, for a resubmit with the same id.
+   */
+  default boolean resume() {
+    return false;
+  }
+
   /** Sends an INFO report (e.g. a file opened, a connection made). */
   void info(JsonObject info);
 

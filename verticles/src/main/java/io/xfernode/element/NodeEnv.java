@@ -13,9 +13,17 @@ import java.util.Map;
  * @param processAllow     the commands process elements may run
  * @param maxBufferedBytes what one link may hold in memory
  * @param chunkSize        the size of the buffers sources produce
+ * @param parts            where the node keeps the list of partial files its file sinks write, so that it
+ *                         can remove those of transfers that cannot resume after a crash; null for none
  */
 public record NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
-                      long maxBufferedBytes, int chunkSize) {
+                      long maxBufferedBytes, int chunkSize, io.xfernode.file.PartJournal parts) {
 
   public static final int DEFAULT_CHUNK = 256 * 1024;
+
+  /** A node that keeps no list of partial files. */
+  public NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
+                 long maxBufferedBytes, int chunkSize) {
+    this(nodeId, host, roots, processAllow, maxBufferedBytes, chunkSize, null);
+  }
 }

@@ -214,7 +214,7 @@ public final class Engine {
       });
     }
     return Future.succeededFuture(new Planner.PoolHop(pool, spec.options().streams(), spec.options().checksum(),
-      spec.options().resume()));
+      spec.options().resume(), spec.options().rateLimit()));
   }
 
   /** {@code xfer.submit}: replies once every element is set up and the transfer runs. */
@@ -391,8 +391,7 @@ public final class Engine {
    */
   public void nodeLeft(String node) {
     active.values().forEach(c -> c.nodeLeft(node));
-    agent.nodeLeft(node);
-    adopter.nodeLeft(node);
+    adopter.nodeLeft(node, agent.nodeLeft(node));
   }
 
   /** Cancels every transfer this node controls and every local element; completes when they have ended. */

@@ -30,25 +30,34 @@ import java.util.stream.Stream;
  */
 public final class FileWriting extends Element {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileWriting.class);
+
   private final String path;
   private final boolean overwrite;
   private final boolean append;
   private final boolean fsync;
   private final boolean tree;
+  private final boolean resumeOption;
   private Path target;
   private Path temp;
+  private Path markersFile;
+  private Markers markers;
+  private PartJournal journal;
+  private long channelBytes = -1;
   private long originalSize = -1;
   private FileChannel channel;
   private AsyncFile async;
   private io.vertx.core.streams.Pipe<io.vertx.core.buffer.Buffer> pipe;
   private volatile boolean committed;
 
-  public FileWriting(String path, boolean overwrite, boolean append, boolean fsync, boolean tree) {
+  /** @param resume the sink's own {@code resume} option; {@code options.resume} turns it on as well */
+  public FileWriting(String path, boolean overwrite, boolean append, boolean fsync, boolean tree, boolean resume) {
     this.path = path;
     this.overwrite = overwrite;
     this.append = append;
     this.fsync = fsync;
     this.tree = tree;
+    this.resumeOption = resume;
   }
 
   @Override
@@ -70,17 +79,36 @@ public final class FileWriting extends Element {
         channel.position(originalSize);
       } else {
         temp = target.resolveSibling("." + target.getFileName() + "." + ctx.transferId() + ".part");
-        if (tree) {
-          Files.createDirectory(temp);
-        } else if (ctx.inMechanism() == Mechanism.CHANNEL) {
-          channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        // restart markers need bytes written by offset: a file, not a tree, and a channel, not a stream
+        boolean resume = (resumeOption || ctx.resume()) && !tree && ctx.inMechanism() == Mechanism.CHANNEL;
+        journal = ctx.env().parts();
+        if (resume) {
+          markersFile = temp.resolveSibling(temp.getFileName() + ".markers");
+          if (journal != null) {
+            journal.add(temp, markersFile, ctx.transferId(), true);
+          }
+          channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.READ);
+          markers = new Markers(markersFile, channel, temp);
+          if (markers.loadedBytes() > 0) {
+            ctx.info(new JsonObject().put("event", "resuming").put("path", path).put("held", markers.loadedBytes()));
+          }
         } else {
-          Files.createFile(temp);
+          if (journal != null) {
+            journal.add(temp, null, ctx.transferId(), false);
+          }
+          if (tree) {
+            Files.createDirectory(temp);
+          } else if (ctx.inMechanism() == Mechanism.CHANNEL) {
+            channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+              StandardOpenOption.READ);
+          } else {
+            Files.createFile(temp);
+          }
         }
       }
       if (channel != null && ctx.inMechanism() == Mechanism.CHANNEL) {
-        ctx.offerWritable(ChannelOffer.of(channel));
+        ctx.offerWritable(markers == null ? ChannelOffer.of(channel) : new ChannelOffer(channel, markers));
       }
       return null;
     }).compose(v -> ctx.inMechanism() == Mechanism.PUSH ? openAsync(ctx) : Future.succeededFuture());
@@ -106,7 +134,7 @@ public final class FileWriting extends Element {
       return ctx.thread("unpack", () -> TreeReader.unpack(ctx.inputPuller(), temp, ctx.name(), ctx)).mapEmpty();
     }
     if (ctx.inMechanism() == Mechanism.CHANNEL) {
-      return ctx.channelDone().mapEmpty();
+      return ctx.channelDone().onSuccess(n -> channelBytes = n).mapEmpty();
     }
     pipe = ctx.inputStream().pipe().endOnSuccess(false).endOnFailure(false);
     return pipe.to(MappedWriteStream.counting(async, ctx::progress));
@@ -128,6 +156,13 @@ public final class FileWriting extends Element {
     Future<Void> flushed = file == null ? Future.succeededFuture()
       : (fsync ? file.flush() : Future.<Void>succeededFuture()).compose(v -> file.close());
     return flushed.compose(v -> ctx.blocking("commit", () -> {
+      if (markers != null) {
+        // a partial file written over may be longer than this transfer's bytes
+        long length = markers.engaged() && markers.total() >= 0 ? markers.total() : channelBytes;
+        if (length >= 0 && channel.size() > length) {
+          channel.truncate(length);
+        }
+      }
       if (ctx.verifyChecksum() != null && !tree) {
         verify(ctx, ctx.verifyChecksum());
       }
@@ -139,6 +174,7 @@ public final class FileWriting extends Element {
       }
       if (!append) {
         rename(ctx);
+        forgetPart();
       }
       committed = true;
       return null;
@@ -200,6 +236,7 @@ public final class FileWriting extends Element {
     }
     Future<Void> closed = file == null ? Future.succeededFuture() : file.close().otherwiseEmpty();
     return closed.compose(v -> ctx.blocking("release", () -> {
+      boolean keep = !committed && temp != null && keepsPart(ctx);
       if (channel != null && channel.isOpen()) {
         if (append && !committed && originalSize >= 0) {
           channel.truncate(originalSize);
@@ -210,11 +247,43 @@ public final class FileWriting extends Element {
           c.truncate(originalSize);
         }
       }
-      if (!committed && temp != null) {
+      if (keep) {
+        // what is on disk stays for a resubmit with the same id: its markers say which bytes
+        ctx.info(new JsonObject().put("event", "kept").put("path", path).put("held", markers.durableBytes()));
+      } else if (!committed && temp != null) {
         deleteTree(temp);
+        forgetPart();
       }
       return null;
     }));
+  }
+
+  /**
+   * A resumable transfer that ends without success keeps its partial file and markers, once the markers
+   * record what reached the disk; and one whose markers no receiver used has nothing worth keeping.
+   */
+  private boolean keepsPart(ElementContext ctx) {
+    if (markers == null || !markers.engaged()) {
+      return false;
+    }
+    try {
+      markers.flush();
+    } catch (IOException e) {
+      log.warn("{}: the restart markers of {} could not be saved ({}); they hold what the last save recorded",
+        ctx.transferId(), temp, e.toString());
+    }
+    return true;
+  }
+
+  /** The partial file is gone (renamed or removed): so are its markers and its journal entry. */
+  private void forgetPart() throws IOException {
+    if (markersFile != null) {
+      Files.deleteIfExists(markersFile);
+      Files.deleteIfExists(markersFile.resolveSibling(markersFile.getFileName() + ".tmp"));
+    }
+    if (journal != null) {
+      journal.remove(temp);
+    }
   }
 
   private static void deleteTree(Path p) throws IOException {

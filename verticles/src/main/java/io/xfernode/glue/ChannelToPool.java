@@ -105,7 +105,7 @@ final class ChannelToPool extends PoolGlue {
 
     @Override
     public JsonObject result() {
-      return hopResult(checksum.succeeded() ? checksum.result() : null, "out", null);
+      return hopResult(checksum.succeeded() ? checksum.result() : null, "out", null, sender);
     }
   }
 }

@@ -8,6 +8,7 @@ import io.xfernode.element.ElementContext;
 import io.xfernode.element.Mechanism;
 import io.xfernode.filter.Digests;
 import io.xfernode.pool.PoolLink;
+import io.xfernode.pool.Sender;
 import io.xfernode.pool.Pools;
 
 /**
@@ -28,7 +29,8 @@ abstract class PoolGlue extends GlueBase {
     String checksum = options.getString("checksum");
     return description() + "; pool \"" + pool + "\", " + streams + (streams == 1 ? " stream" : " streams")
       + (checksum == null ? "" : ", " + checksum + " verified at the hop")
-      + (options.getBoolean("resume", false) ? ", resumable" : "");
+      + (options.getBoolean("resume", false) ? ", resumable" : "")
+      + (options.getLong("rate", 0L) > 0 ? ", at most " + options.getLong("rate") + " bytes/s" : "");
   }
 
   /** The pools of this node and the hop's link, or a 503 when the node has none. */
@@ -46,7 +48,18 @@ abstract class PoolGlue extends GlueBase {
 
   /** The result of a hop's end: the checksum it computed, and which side it is. */
   static JsonObject hopResult(String checksum, String side, String verified) {
+    return hopResult(checksum, side, verified, null);
+  }
+
+  /**
+   * @param sender the sending end, whose bytes sent and skipped (held by the receiver already) the result
+   *               reports; null on the receiving side
+   */
+  static JsonObject hopResult(String checksum, String side, String verified, Sender sender) {
     JsonObject result = new JsonObject().put("side", side);
+    if (sender != null) {
+      result.put("sent", sender.sent()).put("skipped", sender.skipped());
+    }
     if (checksum != null && !checksum.isEmpty()) {
       int colon = checksum.indexOf(':');
       JsonObject c = Digests.json(checksum.substring(0, colon), checksum.substring(colon + 1));

@@ -57,7 +57,7 @@ final class PushToPool extends PoolGlue {
 
     @Override
     public JsonObject result() {
-      return hopResult(push == null ? null : push.checksum(), "out", null);
+      return hopResult(push == null ? null : push.checksum(), "out", null, sender);
     }
   }
 }

@@ -13,9 +13,10 @@ public interface RestartMarkers {
    * @param total  the transfer's length, or -1
    * @param source what identifies the bytes (a file's size and modification time)
    * @return the ranges held from an earlier attempt at the same source; none when the source differs, in
-   *         which case what the file held is dropped
+   *         which case what the file held is written over. Never blocks: a receiver calls it on its
+   *         connection's context
    */
-  RangeSet resume(long total, String source) throws IOException;
+  RangeSet resume(long total, String source);
 
   /** Records that {@code [start, end)} was written; called on the writer's thread. */
   void written(long start, long end) throws IOException;

@@ -39,17 +39,21 @@ public final class Planner {
   /**
    * Where the chain crosses between nodes over a pool instead of a direct TCP connection: the pool's
    * name, the transfer's parallel streams, the checksum both ends verify at the hop (or null) and whether
-   * it resumes; the two glues at the hop carry them in their options.
+   * it resumes, and the rate its sender keeps to (bytes per second, 0 for none); the two glues at the hop
+   * carry them in their options.
    */
-  public record PoolHop(String pool, int streams, String checksum, boolean resume) {
+  public record PoolHop(String pool, int streams, String checksum, boolean resume, long rate) {
     public PoolHop(String pool, int streams) {
-      this(pool, streams, null, false);
+      this(pool, streams, null, false, 0);
     }
 
     JsonObject options() {
       JsonObject o = new JsonObject().put("pool", pool).put("streams", streams);
       if (checksum != null) {
         o.put("checksum", checksum);
+      }
+      if (rate > 0) {
+        o.put("rate", rate);
       }
       return resume ? o.put("resume", true) : o;
     }

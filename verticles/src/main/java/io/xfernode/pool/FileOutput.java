@@ -55,14 +55,7 @@ public final class FileOutput implements Receiver.Output {
 
   @Override
   public RangeSet begin(long total, String source) {
-    if (markers == null) {
-      return new RangeSet();
-    }
-    try {
-      return markers.resume(total, source);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return markers == null ? new RangeSet() : markers.resume(total, source);
   }
 
   @Override

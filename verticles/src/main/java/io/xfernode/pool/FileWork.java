@@ -16,6 +16,7 @@ final class FileWork implements Work {
   private final long total;
   private final RangeSet pending = new RangeSet();
   private final List<Runnable> idle = new ArrayList<>();
+  private long skipped;
 
   FileWork(long total) {
     this.total = total;
@@ -44,11 +45,19 @@ final class FileWork implements Work {
   }
 
   @Override
-  public synchronized void skip(RangeSet held) {
+  public synchronized long skip(RangeSet held) {
+    long before = pending.size();
     long[] flat = held.toArray();
     for (int i = 0; i < flat.length; i += 2) {
       pending.remove(flat[i], flat[i + 1]);
     }
+    skipped += before - pending.size();
+    return before - pending.size();
+  }
+
+  @Override
+  public synchronized long skipped() {
+    return skipped;
   }
 
   @Override

@@ -17,13 +17,15 @@ public final class PoolLink implements Link {
   private final String downNode;
   private final String checksum;
   private final boolean resume;
+  private final long rate;
 
   /**
    * @param checksum the algorithm both ends compute and verify at the hop, or null
    * @param resume   whether the receiver keeps what it holds between attempts, and streams retry
+   * @param rate     the most bytes per second the sender sends ({@code options.rateLimit}), 0 for no limit
    */
   public PoolLink(String pool, int streams, byte[] token, String upNode, String downNode, String checksum,
-                  boolean resume) {
+                  boolean resume, long rate) {
     this.pool = pool;
     this.streams = streams;
     this.token = token.clone();
@@ -31,6 +33,11 @@ public final class PoolLink implements Link {
     this.downNode = downNode;
     this.checksum = checksum;
     this.resume = resume;
+    this.rate = rate;
+  }
+
+  public long rate() {
+    return rate;
   }
 
   public String checksum() {

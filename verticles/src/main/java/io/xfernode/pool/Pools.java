@@ -159,8 +159,8 @@ public final class Pools implements PoolConnection.Owner {
     return p == null ? List.of() : p.all().stream().map(PoolConnection::context).toList();
   }
 
-  /** Resets every open connection of {@code pool} with {@code peer}, as a broken network would; for tests. */
-  void breakConnections(String pool, String peer) {
+  /** Resets every open connection of {@code pool} with {@code peer}, as a broken network would: a fault to test. */
+  public void breakConnections(String pool, String peer) {
     Peer p = peers.get(key(pool, peer));
     if (p != null) {
       p.all().forEach(c -> c.context().runOnContext(v -> c.abort("broken on purpose")));

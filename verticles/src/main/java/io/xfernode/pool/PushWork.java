@@ -18,7 +18,8 @@ import java.util.List;
  * A PUSH input's bytes to send, as a {@link WriteStream} on the upstream's context: buffers are queued as
  * pieces (no copy) for whichever stream takes them next. The queue is bounded: past {@code maxQueued}
  * bytes the stream reports itself full, and the upstream waits for the drain. Bytes the receiver holds
- * already (resume) are dropped as they come; every byte still goes into the checksum.
+ * already (resume) are dropped as they come, and so are the parts of a buffer they hold; every byte
+ * still goes into the checksum.
  */
 public final class PushWork implements Work, WriteStream<Buffer> {
 
@@ -33,6 +34,7 @@ public final class PushWork implements Work, WriteStream<Buffer> {
   private RangeSet held = new RangeSet();
   private long offset;
   private long queued;
+  private long skipped;
   private long total = -1;
   private boolean closed;
   private Handler<Void> drainHandler;
@@ -61,11 +63,20 @@ public final class PushWork implements Work, WriteStream<Buffer> {
       }
       for (int i = 0; i < data.length(); i += CHUNK) {
         int n = Math.min(CHUNK, data.length() - i);
-        if (!held.covers(at + i, at + i + n)) {
-          // bytes the receiver holds in part are sent again whole: that is rare, and simpler
-          queue.add(new Piece(at + i, n, bytes.retainedSlice(bytes.readerIndex() + i, n)));
+        long from = at + i;
+        if (held.isEmpty()) {
+          queue.add(new Piece(from, n, bytes.retainedSlice(bytes.readerIndex() + i, n)));
           queued += n;
+          continue;
         }
+        long left = n;
+        for (long[] gap : held.gaps(from, from + n)) {
+          int len = (int) (gap[1] - gap[0]);
+          queue.add(new Piece(gap[0], len, bytes.retainedSlice(bytes.readerIndex() + i + (int) (gap[0] - from), len)));
+          queued += len;
+          left -= len;
+        }
+        skipped += left;
       }
       wake = takeIdle();
     }
@@ -168,16 +179,32 @@ public final class PushWork implements Work, WriteStream<Buffer> {
   }
 
   @Override
-  public synchronized void skip(RangeSet held) {
+  public synchronized long skip(RangeSet held) {
     this.held = held;
-    queue.removeIf(p -> {
-      if (held.covers(p.offset(), p.end())) {
-        queued -= p.length();
-        p.release();
-        return true;
+    long before = skipped;
+    List<Piece> kept = new ArrayList<>();
+    for (Piece p : queue) {
+      for (long[] gap : held.gaps(p.offset(), p.end())) {
+        int from = (int) (gap[0] - p.offset());
+        int n = (int) (gap[1] - gap[0]);
+        kept.add(new Piece(gap[0], n, p.data().retainedSlice(p.data().readerIndex() + from, n)));
       }
-      return false;
-    });
+      skipped += p.length();
+      queued -= p.length();
+      p.release();
+    }
+    queue.clear();
+    for (Piece p : kept) {
+      queue.add(p);
+      skipped -= p.length();
+      queued += p.length();
+    }
+    return skipped - before;
+  }
+
+  @Override
+  public synchronized long skipped() {
+    return skipped;
   }
 
   @Override

@@ -45,10 +45,12 @@ public final class Sender {
   private final long fileBase;
   private final Supplier<Future<String>> checksum;
   private java.util.function.LongConsumer progress = n -> { };
+  private final Pacer pacer;
   private final Promise<Void> opened = Promise.promise();
   private final Promise<Void> done = Promise.promise();
   private final List<Stream> streams = new ArrayList<>();
   private int acked;
+  private final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
   private volatile boolean failed;
 
   /**
@@ -67,6 +69,7 @@ public final class Sender {
     this.file = file;
     this.fileBase = fileBase;
     this.checksum = checksum;
+    this.pacer = link.rate() > 0 ? new Pacer(link.rate()) : null;
   }
 
   /** A sender whose bytes come from a PUSH input, which writes them into {@link #input()}. */
@@ -110,6 +113,16 @@ public final class Sender {
   public static Sender file(Pools pools, PoolLink link, String transfer, FileChannel file, long position, long count,
                             Future<String> checksum, String source) {
     return pools.sender(link, transfer, source, link.resume(), new FileWork(count), file, position, () -> checksum);
+  }
+
+  /** The bytes handed to the connections so far, counting those sent again after a broken connection. */
+  public long sent() {
+    return sent.sum();
+  }
+
+  /** The bytes never sent because the receiver held them already (resume). */
+  public long skipped() {
+    return work.skipped();
   }
 
   /** Told the bytes handed to the connections as they go, from their contexts. */
@@ -187,6 +200,7 @@ public final class Sender {
     private long ackedBytes;
     private boolean open;
     private boolean eofSent;
+    private boolean pacedTimer;
     private boolean finished;
     private boolean sending;
     private boolean waiting;
@@ -226,7 +240,10 @@ public final class Sender {
           work.requeue(lost, held);
           lost.clear();
         }
-        work.skip(held);
+        long skipped = work.skip(held);
+        if (skipped > 0) {
+          progress.accept(skipped); // the source's bytes count, though the receiver had them already
+        }
         opened.tryComplete();
         pump();
       } else if (frame instanceof Frame.Credit more) {
@@ -272,12 +289,24 @@ public final class Sender {
       sending = true;
       try {
         while (credit > 0 && !connection.writeQueueFull() && connection.isOpen()) {
-          Piece p = work.take((int) Math.min(credit, Integer.MAX_VALUE));
+          long may = Math.min(credit, Integer.MAX_VALUE);
+          if (pacer != null) {
+            may = pacer.take(Math.min(may, FileWork.CHUNK));
+            if (may == 0) {
+              paced();
+              return;
+            }
+          }
+          Piece p = work.take((int) may);
+          if (pacer != null) {
+            pacer.giveBack(may - (p == null ? 0 : p.length()));
+          }
           if (p == null) {
             break;
           }
           credit -= p.length();
           send(p);
+          sent.add(p.length());
           progress.accept(p.length());
         }
         if (!eofSent && work.exhausted()) {
@@ -300,6 +329,18 @@ public final class Sender {
       } finally {
         sending = false;
       }
+    }
+
+    /** Over the rate: pumps again once the pacer allows a piece. */
+    private void paced() {
+      if (pacedTimer) {
+        return;
+      }
+      pacedTimer = true;
+      connection.context().owner().setTimer(pacer.waitMs(), id -> connection.context().runOnContext(v -> {
+        pacedTimer = false;
+        pump();
+      }));
     }
 
     private void send(Piece p) {

@@ -21,8 +21,15 @@ interface Work {
    */
   void requeue(Iterable<Piece> pieces, RangeSet held);
 
-  /** Drops what the receiver holds already (from DATA_YES): those bytes are never sent. */
-  void skip(RangeSet held);
+  /**
+   * Drops what the receiver holds already (from DATA_YES): those bytes are never sent.
+   *
+   * @return the bytes this dropped that were still to send
+   */
+  long skip(RangeSet held);
+
+  /** The bytes never sent because the receiver held them already (resume). */
+  long skipped();
 
   /** Whether every byte has been taken and none will come: the streams may send EOF. */
   boolean exhausted();

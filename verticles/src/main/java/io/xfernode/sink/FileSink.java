@@ -16,7 +16,9 @@ import java.util.List;
  * {@code file} sink: writes to a temporary name next to {@code path} and renames it there atomically only
  * when the whole transfer has succeeded; on failure or cancel nothing is left at {@code path}. It takes a
  * channel (bytes arrive by {@code transferTo}/{@code transferFrom}) or a stream; with {@code tree} it
- * unpacks a directory stream into a directory, keeping relative paths and modification times.
+ * unpacks a directory stream into a directory, keeping relative paths and modification times. With
+ * {@code resume} (or {@code options.resume}) and bytes that arrive by offset, restart markers next to the
+ * partial file let a resubmit with the same id write only what is missing.
  */
 public final class FileSink extends BaseElementType<FileSink.Options> {
 
@@ -24,20 +26,21 @@ public final class FileSink extends BaseElementType<FileSink.Options> {
     super("file", Role.SINK, "path", "overwrite", "append", "resume", "fsync", "tree");
   }
 
-  public record Options(String path, boolean overwrite, boolean append, boolean fsync, boolean tree) {
+  public record Options(String path, boolean overwrite, boolean append, boolean fsync, boolean tree,
+                        boolean resume) {
   }
 
   @Override
   public Options parse(JsonFields f) {
     String path = f.string("path");
     Roots.checkSyntax(f.field("path"), path);
-    if (f.bool("resume", false)) {
-      throw XferException.badRequest(f.field("resume"), "is not supported yet");
-    }
     Options o = new Options(path, f.bool("overwrite", false), f.bool("append", false), f.bool("fsync", false),
-      f.bool("tree", false));
+      f.bool("tree", false), f.bool("resume", false));
     if (o.append() && (o.overwrite() || o.tree())) {
       throw XferException.badRequest(f.field("append"), "cannot be combined with " + (o.tree() ? "tree" : "overwrite"));
+    }
+    if (o.resume() && (o.append() || o.tree())) {
+      throw XferException.badRequest(f.field("resume"), "cannot be combined with " + (o.tree() ? "tree" : "append"));
     }
     return o;
   }
@@ -54,11 +57,12 @@ public final class FileSink extends BaseElementType<FileSink.Options> {
   public String describe(Options o) {
     return (o.tree() ? "writes the tree " : o.append() ? "appends to " : "writes ") + o.path()
       + (o.append() ? "" : ", renamed into place when the transfer succeeds")
-      + (o.overwrite() ? ", replacing it" : "") + (o.fsync() ? ", synced to disk" : "");
+      + (o.overwrite() ? ", replacing it" : "") + (o.fsync() ? ", synced to disk" : "")
+      + (o.resume() ? ", keeping restart markers" : "");
   }
 
   @Override
   public Element create(Options o) {
-    return new FileWriting(o.path(), o.overwrite(), o.append(), o.fsync(), o.tree());
+    return new FileWriting(o.path(), o.overwrite(), o.append(), o.fsync(), o.tree(), o.resume());
   }
 }

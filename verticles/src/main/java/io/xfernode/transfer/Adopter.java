@@ -9,12 +9,15 @@ import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
 import io.xfernode.transfer.msg.Cancel;
+import io.xfernode.transfer.msg.Setup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Ends the transfers whose controller's node left the cluster (SPEC 5), so that none stays RUNNING for
@@ -26,6 +29,8 @@ public final class Adopter {
 
   private static final Logger log = LoggerFactory.getLogger(Adopter.class);
   static final long CANCEL_TIMEOUT_MS = 8_000;
+  /** Above any sequence number a controller publishes. */
+  static final long LOST_SEQ = 1L << 40;
 
   private final Vertx vertx;
   private final String self;
@@ -37,23 +42,61 @@ public final class Adopter {
     this.store = store;
   }
 
-  /** @return completes once every transfer controlled by {@code lost} that this node won has ended */
-  public Future<Void> nodeLeft(String lost) {
+  /**
+   * @param hosted the transfers controlled by {@code lost} that have elements on this node: should the
+   *               cluster have lost their status (two nodes gone before the map's backups caught up), this
+   *               node ends them all the same
+   * @return completes once every transfer controlled by {@code lost} that this node won has ended
+   */
+  public Future<Void> nodeLeft(String lost, List<Setup> hosted) {
     return store.all().compose(all -> {
       List<Future<Void>> adopted = new ArrayList<>();
+      Set<String> known = new HashSet<>();
       for (JsonObject status : all) {
+        known.add(status.getString("id"));
         if (lost.equals(status.getString("node")) && !State.valueOf(status.getString("state", "PENDING")).isFinal()) {
           adopted.add(claim(status, lost));
+        }
+      }
+      for (Setup setup : hosted) {
+        if (!known.contains(setup.transfer())) {
+          adopted.add(claimLost(setup, lost));
         }
       }
       return Future.join(adopted).<Void>mapEmpty();
     }).onFailure(t -> log.warn("cannot look for the transfers of node {}, which left: {}", lost, t.getMessage()));
   }
 
+  /** A transfer whose status the cluster lost: the first survivor to put one back ends it. */
+  private Future<Void> claimLost(Setup setup, String lost) {
+    String id = setup.transfer();
+    XferException error = error(lost);
+    JsonObject failed = new JsonObject().put("id", id).put("node", lost).put("state", State.FAILED.name())
+      .put("bytes", 0L).put("plan", setup.plan().toJson()).put("endedAt", Instant.now().toString())
+      .put("error", error.toJson()).put("adoptedBy", self);
+    return store.putIfAbsent(id, failed).compose(won -> {
+      if (!won) {
+        return Future.succeededFuture();
+      }
+      log.warn("transfer {}: its controller's node {} left the cluster, and its status with it: node {} ends it",
+        id, lost, self);
+      return cancelEverywhere(id, failed, lost).compose(v -> store.putFinal(id, failed).otherwiseEmpty())
+        .onComplete(v -> {
+          // the lost controller's last sequence number is unknown: these come after any it could have used
+          Events events = new Events(vertx.eventBus(), id, LOST_SEQ);
+          events.error(error.toJson());
+          events.state(State.FAILED);
+        });
+    });
+  }
+
+  private static XferException error(String lost) {
+    return new XferException(ErrorCode.UNAVAILABLE, "node " + lost + ", which controlled the transfer, left the cluster");
+  }
+
   private Future<Void> claim(JsonObject running, String lost) {
     String id = running.getString("id");
-    XferException error = new XferException(ErrorCode.UNAVAILABLE, "node " + lost
-      + ", which controlled the transfer, left the cluster");
+    XferException error = error(lost);
     JsonObject failed = running.copy().put("state", State.FAILED.name()).put("endedAt", Instant.now().toString())
       .put("error", error.toJson()).put("adoptedBy", self);
     return store.replace(id, running, failed).compose(won -> {

@@ -163,7 +163,8 @@ public final class Agent extends VerticleBase {
       java.util.function.Consumer<ControlMessage> reporter = m ->
         vertx.eventBus().send(Addresses.control(setup.controllerNode()), m.toJson());
       SliceShared shared = new SliceShared(transfer, env, sockets, pools, vertx, context, reservation, reporter,
-        HexFormat.of().parseHex(setup.token()), new java.util.concurrent.atomic.AtomicReference<>(""));
+        HexFormat.of().parseHex(setup.token()), new java.util.concurrent.atomic.AtomicReference<>(""),
+        setup.resume());
       List<ElementRun> runs = new ArrayList<>();
       for (Step step : steps) {
         if (!env.nodeId().equals(step.node())) {
@@ -238,7 +239,7 @@ public final class Agent extends VerticleBase {
     }
     return new PoolLink(up.options().getString("pool"), up.options().getInteger("streams", 1),
       HexFormat.of().parseHex(token), up.node(), down.node(), up.options().getString("checksum"),
-      up.options().getBoolean("resume", false));
+      up.options().getBoolean("resume", false), up.options().getLong("rate", 0L));
   }
 
   private Element create(Step step) {
@@ -262,14 +263,17 @@ public final class Agent extends VerticleBase {
   }
 
   /** Cancels the local elements of every transfer controlled from {@code nodeId}, which left the cluster. */
-  public void nodeLeft(String nodeId) {
+  public List<Setup> nodeLeft(String nodeId) {
+    List<Setup> orphans = new ArrayList<>();
     slices.values().forEach(slice -> {
       if (nodeId.equals(slice.setupMessage().controllerNode())) {
         log.warn("transfer {}: its controller's node {} left the cluster: cancelling its elements here",
           slice.transfer(), nodeId);
+        orphans.add(slice.setupMessage());
         slice.cancel("node " + nodeId + ", the transfer's controller, left the cluster");
       }
     });
+    return orphans;
   }
 
   /** @return the transfers with elements on this node */

@@ -12,7 +12,8 @@ import java.util.List;
  * The chain the planner sees: the user's elements plus those the options ask for. {@code checksum} adds a
  * checksum filter where the bytes land, before the sink, unless a pool hop lies right before the sink: the
  * pool's glues then compute and verify it at the hop. Over a direct hop it adds one where the bytes leave
- * for the sink's node too. {@code rateLimit} adds a throttle before the sink.
+ * for the sink's node too. {@code rateLimit} adds a throttle before the sink, unless the bytes cross a
+ * pool: its sender then keeps to the rate, and a file still crosses by {@code sendfile}.
  */
 public final class ChainBuilder {
 
@@ -44,7 +45,8 @@ public final class ChainBuilder {
           sink.node()));
       }
     }
-    if (o.rateLimit() > 0) {
+    boolean crosses = spec.chain().stream().anyMatch(e -> !e.node().equals(sink.node()));
+    if (o.rateLimit() > 0 && (!crosses || "direct".equals(o.hop()))) {
       chain.add(TransferSpec.parseElement(RATE_LIMIT, Role.FILTER, new JsonObject().put("type", "throttle")
         .put("rate", o.rateLimit()).put("node", sink.node()), registry, sink.node()));
     }

@@ -450,6 +450,11 @@ public final class HostedContext implements ElementContext {
   }
 
   @Override
+  public boolean resume() {
+    return shared.resume();
+  }
+
+  @Override
   public void info(JsonObject info) {
     report(new Info(shared.transferId(), own.index, info));
   }

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  * the threads reserved for them, where reports go, the transfer's token, and what the source said
  * identifies its bytes.
  *
- * @param token the transfer's 128-bit token: what every data connection of the transfer presents
+ * @param token  the transfer's 128-bit token: what every data connection of the transfer presents
+ * @param resume whether the transfer resumes (options.resume): a file sink keeps restart markers
  */
 record SliceShared(String transferId, NodeEnv env, SocketRegistry sockets, Pools pools, Vertx vertx,
                    Context context, StreamThreads.Reservation threads, Consumer<ControlMessage> reporter,
-                   byte[] token, AtomicReference<String> identity) {
+                   byte[] token, AtomicReference<String> identity, boolean resume) {
 }

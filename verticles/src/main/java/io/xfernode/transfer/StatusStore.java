@@ -53,6 +53,11 @@ public final class StatusStore {
     });
   }
 
+  /** @return whether {@code status} was stored: false when {@code id} has one already */
+  public Future<Boolean> putIfAbsent(String id, JsonObject status) {
+    return map.putIfAbsent(id, status).map(previous -> previous == null);
+  }
+
   public Future<Void> put(String id, JsonObject status) {
     return map.put(id, status);
   }

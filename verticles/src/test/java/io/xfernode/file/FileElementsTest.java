@@ -184,6 +184,11 @@ class FileElementsTest {
         .satisfies(t -> assertThat(io.xfernode.api.XferException.from(t).code()).as("code for %s", c[0]).isEqualTo(c[1]))
         .hasMessageStartingWith((String) c[2]);
     }
+    for (JsonObject sink : List.of(file("data/o").put("resume", true).put("append", true),
+      file("data/o").put("resume", true).put("tree", true))) {
+      assertThatThrownBy(() -> await(fx.submit(new JsonObject().put("source", file("data/in.bin")).put("sink", sink))))
+        .as("%s", sink).hasMessageStartingWith("sink.resume: cannot be combined with");
+    }
     assertThatThrownBy(() -> await(fx.submit(new JsonObject().put("source", file("data/in.bin"))
       .put("sink", file("data/escape/stolen")))))
       .satisfies(t -> assertThat(io.xfernode.api.XferException.from(t).code()).isEqualTo(403));

@@ -87,7 +87,7 @@ final class PoolKit implements AutoCloseable {
 
   static PoolLink link(String pool, int streams, byte[] token, String from, String to, String checksum,
                        boolean resume) {
-    return new PoolLink(pool, streams, token, from, to, checksum, resume);
+    return new PoolLink(pool, streams, token, from, to, checksum, resume, 0);
   }
 
   // ---- files

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps what is logged at WARN and above while it is open, for tests that a user's action leaves at most
- * one line in the log, and never a stack trace.
+ * Keeps what is logged while it is open, for tests that a user's action leaves at most one line in the
+ * log, and never a stack trace, or that something was logged.
  */
 public final class LogWatch extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
@@ -31,9 +31,12 @@ public final class LogWatch extends AppenderBase<ILoggingEvent> implements AutoC
 
   @Override
   protected synchronized void append(ILoggingEvent event) {
-    if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-      events.add(event);
-    }
+    events.add(event);
+  }
+
+  /** @return every line logged while open, as it reads */
+  public synchronized List<String> messages() {
+    return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   /** @return the lines logged at ERROR, and those that carried a stack trace, as they read */

@@ -30,9 +30,11 @@ public final class NodeConfig {
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{0,200}");
 
   private static final Set<String> TOP_KEYS = Set.of("nodeId", "host", "roots", "bridge", "sockjs", "http",
-    "data", "pools", "eventBus", "limits", "process");
+    "data", "pools", "eventBus", "limits", "process", "state");
 
   private final String nodeId;
+  private final boolean nodeIdGiven;
+  private final Path stateDir;
   private final String host;
   private final Map<String, Path> roots;
   private final ListenConfig bridge;
@@ -47,6 +49,8 @@ public final class NodeConfig {
 
   private NodeConfig(Builder b) {
     this.nodeId = b.nodeId;
+    this.nodeIdGiven = b.nodeIdGiven;
+    this.stateDir = b.stateDir;
     this.host = b.host;
     this.roots = Collections.unmodifiableMap(b.roots);
     this.bridge = b.bridge;
@@ -74,6 +78,14 @@ public final class NodeConfig {
     String id = r.value("nodeId") == null ? "" : r.string("nodeId", null, null);
     b.nodeId = id.isEmpty() ? defaultNodeId() : r.string("nodeId", NODE_ID,
       "must be 1 to 64 letters, digits, '.', '_' or '-'");
+    b.nodeIdGiven = !id.isEmpty();
+    ConfigReader.refuseUnknown("state", r.object("state"), Set.of("dir"));
+    try {
+      b.stateDir = Paths.get(r.string("state.dir", Pattern.compile(".+"), "must be a directory path"))
+        .toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw new ConfigException("state.dir", "not a valid path: " + e.getReason());
+    }
     b.host = r.string("host", HOST, "must be a host name or IP address");
 
     JsonObject roots = r.object("roots");
@@ -188,6 +200,23 @@ public final class NodeConfig {
     return nodeId;
   }
 
+  /** Whether the configuration names the node; otherwise the id is kept in {@link #stateDir()}. */
+  public boolean nodeIdGiven() {
+    return nodeIdGiven;
+  }
+
+  /** Where the node keeps its id and restart markers between restarts (absolute). */
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /** This configuration with the node's id as its state directory kept it. */
+  public NodeConfig withNodeId(String id) {
+    Builder b = toBuilder();
+    b.nodeId = id;
+    return new NodeConfig(b);
+  }
+
   public String host() {
     return host;
   }
@@ -234,8 +263,29 @@ public final class NodeConfig {
     return json.copy();
   }
 
+  private Builder toBuilder() {
+    Builder b = new Builder();
+    b.nodeId = nodeId;
+    b.nodeIdGiven = nodeIdGiven;
+    b.stateDir = stateDir;
+    b.host = host;
+    b.roots.putAll(roots);
+    b.bridge = bridge;
+    b.sockjsPath = sockjsPath;
+    b.http = http;
+    b.data = data;
+    b.pools = pools;
+    b.eventBusTls = eventBusTls;
+    b.limits = limits;
+    b.processAllow.addAll(processAllow);
+    b.json = json.copy().put("nodeId", nodeId);
+    return b;
+  }
+
   private static final class Builder {
     String nodeId;
+    boolean nodeIdGiven;
+    Path stateDir;
     String host;
     final Map<String, Path> roots = new LinkedHashMap<>();
     ListenConfig bridge;

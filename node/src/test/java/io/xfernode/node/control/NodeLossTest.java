@@ -66,6 +66,7 @@ class NodeLossTest {
       .put("sink", new JsonObject().put("type", "null").put("node", "n2"))));
     running.get(30, TimeUnit.SECONDS);
 
+    cluster.awaitSafe();
     long crash = System.nanoTime();
     // a crash, not a goodbye: Hazelcast stops without telling anyone
     cluster.node(2).clusterManager().getHazelcastInstance().getLifecycleService().terminate();
@@ -108,6 +109,7 @@ class NodeLossTest {
       .put("sink", new JsonObject().put("type", "file").put("path", "data/orphan.bin").put("node", "n1"))));
     running.get(30, TimeUnit.SECONDS);
 
+    cluster.awaitSafe();
     long crash = System.nanoTime();
     cluster.node(0).clusterManager().getHazelcastInstance().getLifecycleService().terminate();
     JsonObject last = ended.get(30, TimeUnit.SECONDS);

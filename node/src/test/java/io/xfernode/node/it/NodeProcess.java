@@ -66,6 +66,8 @@ final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    // each process keeps its state apart, and never in the source tree
+    command.add("-Dxfer.state.dir=" + Files.createTempDirectory("xfer-state"));
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
