@@ -77,6 +77,7 @@ class FileElementsTest {
     try (var dir = Files.list(fx.root())) {
       assertThat(dir.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".part"));
     }
+    assertThat(Leaks.fdsUnder(fx.root())).as("files still open once the transfer ended").isEmpty();
   }
 
   @Test
@@ -253,6 +254,7 @@ class FileElementsTest {
     assertThat(Leaks.liveThreads().size()).as("threads %s, before %s", Leaks.liveThreads(), threads)
       .isLessThanOrEqualTo(threads.size());
     assertThat(Leaks.openFds()).isLessThanOrEqualTo(fds);
+    assertThat(Leaks.fdsUnder(fx.root())).as("files still open once the transfer ended").isEmpty();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.xfernode.net;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.source.RandomBytes;
 import io.xfernode.test.EngineFixture;
+import io.xfernode.test.Leaks;
 import io.xfernode.test.FreePorts;
 import io.xfernode.test.TestCerts;
 import org.junit.jupiter.api.AfterAll;
@@ -103,6 +104,7 @@ class TcpElementsTest {
 
   @Test
   void a_connecting_source_reads_what_a_plain_server_sends() throws Exception {
+    long sockets = Leaks.tcpSockets();
     ServerSocket server = serverSocket();
     CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
       try (server; Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
@@ -117,6 +119,7 @@ class TcpElementsTest {
     sent.get(10, TimeUnit.SECONDS);
     assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
     assertThat(status.getJsonObject("checksum").getString("value")).isEqualTo(sha);
+    assertThat(Leaks.tcpSockets()).as("sockets open once the transfer ended").isLessThanOrEqualTo(sockets);
   }
 
   @Test
@@ -257,6 +260,7 @@ class TcpElementsTest {
 
   @Test
   void a_cancelled_sink_resets_the_connection_so_the_peer_never_sees_a_clean_end() throws Exception {
+    long sockets = Leaks.tcpSockets();
     ServerSocket server = serverSocket();
     CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
       try (server) {
@@ -285,6 +289,7 @@ class TcpElementsTest {
         .isNotNull().hasMessageContaining("reset");
     }
     assertThat(t.awaitFinal().getString("state")).isEqualTo("CANCELLED");
+    assertThat(Leaks.tcpSockets()).as("sockets open once the transfer was cancelled").isLessThanOrEqualTo(sockets);
   }
 
   @Test

@@ -96,6 +96,29 @@ class PlannerTest {
   }
 
   @Test
+  void with_copies_equal_the_chain_with_fewer_threads_wins() {
+    // PUSH or PULL at one copy each, PUSH with a thread: the same copies, so threads decide; PUSH would win
+    // the tie-break that follows (it comes first among the mechanisms), so only the threads pick PULL
+    Fake source = new Fake("src", Role.SOURCE, List.of(MechPair.source(PUSH, 1, 1), MechPair.source(PULL, 1, 0)));
+    Fake sink = new Fake("snk", Role.SINK, List.of(MechPair.sink(PUSH, 1, 1), MechPair.sink(PULL, 1, 0)));
+    Plan plan = planner.plan(List.of(at("source", source, "a"), at("sink", sink, "a")));
+
+    assertThat(mechanisms(plan)).containsExactly("src:null>PULL", "snk:PULL>null");
+    assertThat(plan.cost()).isEqualTo(io.xfernode.element.Cost.of(2, 0));
+    assertThat(plan.alternatives()).as("the PUSH pairs were candidates too").isGreaterThan(1);
+  }
+
+  @Test
+  void fewer_copies_win_over_fewer_threads() {
+    Fake source = new Fake("src", Role.SOURCE, List.of(MechPair.source(PUSH, 2, 0), MechPair.source(PULL, 0, 1)));
+    Fake sink = new Fake("snk", Role.SINK, List.of(MechPair.sink(PUSH, 1, 0), MechPair.sink(PULL, 0, 1)));
+    Plan plan = planner.plan(List.of(at("source", source, "a"), at("sink", sink, "a")));
+
+    assertThat(mechanisms(plan)).containsExactly("src:null>PULL", "snk:PULL>null");
+    assertThat(plan.cost()).isEqualTo(io.xfernode.element.Cost.of(0, 2));
+  }
+
+  @Test
   void ties_are_broken_the_same_way_every_time() {
     List<ChainElement> chain = List.of(at("source", FILE_SOURCE, "a"), at("filters[0]", GUNZIP, "a"),
       at("sink", FILE_SINK, "a"));

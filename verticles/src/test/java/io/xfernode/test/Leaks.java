@@ -26,6 +26,47 @@ public final class Leaks {
     }
   }
 
+  /** @return the descriptors this process holds on files under {@code dir} */
+  public static List<String> fdsUnder(Path dir) {
+    String prefix = dir.toAbsolutePath().normalize().toString();
+    return targets().stream().filter(t -> t.startsWith(prefix)).toList();
+  }
+
+  /**
+   * @return how many TCP sockets this process holds open (not UDP ones: the DNS resolver opens one on
+   * first use and keeps it)
+   */
+  public static long tcpSockets() {
+    java.util.Set<String> tcp = new java.util.HashSet<>();
+    for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] cols = line.trim().split("\\s+");
+          if (cols.length > 9 && !cols[0].equals("sl")) {
+            tcp.add("socket:[" + cols[9] + "]");
+          }
+        }
+      } catch (IOException e) {
+        // no IPv6 table
+      }
+    }
+    return targets().stream().filter(tcp::contains).count();
+  }
+
+  private static List<String> targets() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.map(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString();
+        } catch (IOException gone) {
+          return ""; // closed while listed
+        }
+      }).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static boolean isClassPath(Path fd) {
     try {
       String target = Files.readSymbolicLink(fd).toString();
