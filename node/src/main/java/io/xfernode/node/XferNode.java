@@ -112,6 +112,7 @@ public final class XferNode {
     Vertx.builder().with(vertxOptions).withClusterManager(clusterManager).buildClustered()
       .onFailure(result::fail)
       .onSuccess(vertx -> {
+        OomGuard.install(vertx);
         XferNode node = new XferNode(config, state, vertx, clusterManager);
         node.startServices()
           .onSuccess(v -> result.complete(node))

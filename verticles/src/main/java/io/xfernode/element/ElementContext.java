@@ -186,6 +186,14 @@ public interface ElementContext {
   }
 
   /**
+   * The bytes each buffer of this transfer on this node may hold (a ring, a queue, a receiver's window):
+   * its share of the node's memory budget, {@code limits.maxBufferedBytes}.
+   */
+  default long bufferBytes() {
+    return env().maxBufferedBytes();
+  }
+
+  /**
    * Whether the transfer resumes ({@code options.resume}): a file sink keeps restart markers next to its
    * partial file, and keeps the file when the transfer fails, for a resubmit with the same id.
    */

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param host             the address other nodes reach this node on; TCP listeners bind it
  * @param roots            root name to directory
  * @param processAllow     the commands process elements may run
- * @param maxBufferedBytes what one link may hold in memory
+ * @param maxBufferedBytes what all the transfers of the node may buffer together (SPEC 5)
  * @param chunkSize        the size of the buffers sources produce
  * @param parts            where the node keeps the list of partial files its file sinks write, so that it
  *                         can remove those of transfers that cannot resume after a crash; null for none

@@ -145,6 +145,11 @@ public final class Engine {
     return threads;
   }
 
+  /** The node's memory budget, {@code limits.maxBufferedBytes}, shared by every transfer's buffers here. */
+  public io.xfernode.transfer.MemoryBudget memory() {
+    return agent.memory();
+  }
+
   public String nodeId() {
     return config.env().nodeId();
   }

@@ -25,6 +25,11 @@ final class ComposedGlue extends GlueBase {
   }
 
   @Override
+  public int buffers() {
+    return 1;
+  }
+
+  @Override
   public Element create() {
     return new Run(first.create(), second.create());
   }
@@ -43,7 +48,7 @@ final class ComposedGlue extends GlueBase {
 
     @Override
     public Future<Void> setup(ElementContext ctx) {
-      ring = new Ring(ctx.env().maxBufferedBytes());
+      ring = new Ring(ctx.bufferBytes());
       ca = ctx.withOutput(ring);
       cb = ctx.withInput(ring);
       return Future.all(a.setup(ca), b.setup(cb)).mapEmpty();

@@ -35,5 +35,13 @@ public interface Glue {
     return in().name().toLowerCase().replace('_', '-') + "-to-" + out().name().toLowerCase().replace('_', '-');
   }
 
+  /**
+   * The buffers it holds bytes in (a ring, a queue, a window): each gets its share of the node's memory
+   * budget when the transfer is set up ({@code ElementContext.bufferBytes()}).
+   */
+  default int buffers() {
+    return 0;
+  }
+
   Element create();
 }

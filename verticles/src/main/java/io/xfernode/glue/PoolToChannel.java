@@ -28,6 +28,11 @@ final class PoolToChannel extends PoolGlue {
   }
 
   @Override
+  public int buffers() {
+    return 1;
+  }
+
+  @Override
   public Element create() {
     return new Run();
   }
@@ -47,7 +52,7 @@ final class PoolToChannel extends PoolGlue {
           throw new XferException(ErrorCode.INTERNAL, ctx.name() + ": POOL → CHANNEL needs a file downstream");
         }
         output = new FileOutput(file, out.position(), out.markers(), ctx::progress);
-        receiver = pools(ctx).expect(link, ctx.transferId(), link.resume(), output);
+        receiver = pools(ctx).expect(link, ctx.transferId(), link.resume(), output, ctx.bufferBytes());
         written = ctx.thread("write", output::run);
         Receiver r = receiver;
         written.onFailure(r::fail);

@@ -23,6 +23,11 @@ final class PoolToPush extends PoolGlue {
   }
 
   @Override
+  public int buffers() {
+    return 1;
+  }
+
+  @Override
   public Element create() {
     return new Run();
   }
@@ -38,7 +43,7 @@ final class PoolToPush extends PoolGlue {
         PoolLink link = link(ctx);
         output = new OrderedOutput(ctx.context(), MappedWriteStream.counting(ctx.outputStream(), ctx::progress),
           link.checksum());
-        receiver = pools(ctx).expect(link, ctx.transferId(), link.resume(), output);
+        receiver = pools(ctx).expect(link, ctx.transferId(), link.resume(), output, ctx.bufferBytes());
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }

@@ -22,6 +22,11 @@ final class PushToPool extends PoolGlue {
   }
 
   @Override
+  public int buffers() {
+    return 1;
+  }
+
+  @Override
   public Element create() {
     return new Run();
   }
@@ -41,10 +46,13 @@ final class PushToPool extends PoolGlue {
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
-      long queue = Math.min(4L << 20, ctx.env().maxBufferedBytes());
+      long queue = ctx.bufferBytes();
       push = Sender.push(pools, link, ctx.transferId(), ctx.context(), queue);
       sender = push.sender();
-      return ctx.onContext(sender.open()).compose(v -> ctx.inputStream().pipe().endOnFailure(false).to(push.input()))
+      Sender open = sender;
+      return ctx.onContext(sender.open()).compose(v -> ctx.inputStream().pipe().endOnFailure(false).to(push.input())
+          // the queue refuses bytes once the streams failed: their failure is the reason
+          .recover(t -> open.done().failed() ? Future.failedFuture(open.done().cause()) : Future.failedFuture(t)))
         .compose(v -> ctx.onContext(sender.done()));
     }
 

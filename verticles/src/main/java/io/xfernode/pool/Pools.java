@@ -363,12 +363,21 @@ public final class Pools implements PoolConnection.Owner {
    * {@code output}. A DATA_START that arrived before is taken now.
    */
   public Receiver expect(PoolLink link, String transfer, boolean resume, Receiver.Output output) {
+    return expect(link, transfer, resume, output, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param window the most bytes the transfer may have in flight to this node: its share of the node's
+   *               memory budget; the pool's {@code window} caps it too
+   */
+  public Receiver expect(PoolLink link, String transfer, boolean resume, Receiver.Output output, long window) {
     PoolDef def = defs.get(link.pool());
     if (def == null) {
       throw XferException.notFound("options.pool", "no pool \"" + link.pool() + "\"");
     }
     Receiver[] self = new Receiver[1];
-    Receiver r = new Receiver(vertx, transfer, link.streams(), def.window(), link.token(), resume, output,
+    int allowed = (int) Math.min(def.window(), window);
+    Receiver r = new Receiver(vertx, transfer, link.streams(), allowed, link.token(), resume, output,
       () -> receivers.remove(transfer, self[0]));
     self[0] = r;
     List<Early> waiting;

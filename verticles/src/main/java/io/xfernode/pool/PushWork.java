@@ -59,7 +59,8 @@ public final class PushWork implements Work, WriteStream<Buffer> {
     List<Runnable> wake;
     synchronized (this) {
       if (closed) {
-        return Future.failedFuture("the transfer's pool channels are closed");
+        return Future.failedFuture(new io.xfernode.api.XferException(io.xfernode.api.ErrorCode.UNAVAILABLE,
+          "the transfer's pool channels are closed"));
       }
       for (int i = 0; i < data.length(); i += CHUNK) {
         int n = Math.min(CHUNK, data.length() - i);
@@ -111,8 +112,17 @@ public final class PushWork implements Work, WriteStream<Buffer> {
   }
 
   @Override
-  public synchronized PushWork drainHandler(Handler<Void> handler) {
-    this.drainHandler = handler;
+  public PushWork drainHandler(Handler<Void> handler) {
+    boolean drained;
+    synchronized (this) {
+      // the streams take from other threads: they may have emptied the queue between the upstream's write
+      // and this call, and then no take would ever call the handler
+      drained = handler != null && queued <= maxQueued / 2;
+      this.drainHandler = drained ? null : handler;
+    }
+    if (drained) {
+      context.runOnContext(v -> handler.handle(null));
+    }
     return this;
   }
 

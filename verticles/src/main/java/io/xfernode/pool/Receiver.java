@@ -191,10 +191,14 @@ public final class Receiver {
       } else if (chans[start.stream()] != null && !chans[start.stream()].lost && !resume) {
         refusal = new Frame.DataNo(start.channel(), ErrorCode.CONFLICT, "stream " + start.stream() + " of "
           + transfer + " is open already");
-      } else if (total >= 0 && start.total() != total) {
+      } else if (total >= 0 && start.total() >= 0 && start.total() != total) {
         refusal = new Frame.DataNo(start.channel(), ErrorCode.BAD_REQUEST, "stream " + start.stream()
           + " says the transfer has " + start.total() + " bytes, another " + total);
       } else {
+        if (begun && total < 0) {
+          // streams opened before the sender knew the total say so; one opened after tells it
+          total = start.total();
+        }
         if (!begun) {
           begun = true;
           total = start.total();

@@ -60,6 +60,7 @@ public final class Agent extends VerticleBase {
   private final Pools pools;
   private final StreamThreads threads;
   private final boolean dataTls;
+  private final MemoryBudget memory;
   private final Map<String, Slice> slices = new ConcurrentHashMap<>();
   private MessageConsumer<JsonObject> consumer;
 
@@ -76,6 +77,7 @@ public final class Agent extends VerticleBase {
     this.sockets = sockets;
     this.pools = pools;
     this.threads = threads;
+    this.memory = new MemoryBudget(env.maxBufferedBytes());
   }
 
   @Override
@@ -150,21 +152,32 @@ public final class Agent extends VerticleBase {
       throw new XferException(ErrorCode.BAD_REQUEST, "token: SETUP carries no valid token");
     }
     checkHops(steps);
-    Link[] links = links(steps, setup.token());
     int needed = 0;
     for (Step step : steps) {
       if (env.nodeId().equals(step.node())) {
         needed += step.cost().threads();
       }
     }
-    StreamThreads.Reservation reservation = threads.reserve(transfer, needed);
+    MemoryBudget.Grant grant = memory.reserve(transfer, buffers(steps));
+    StreamThreads.Reservation reservation;
     try {
+      reservation = threads.reserve(transfer, needed);
+    } catch (RuntimeException e) {
+      grant.release();
+      throw e;
+    }
+    Runnable releaseAll = () -> {
+      reservation.release();
+      grant.release();
+    };
+    try {
+      Link[] links = links(steps, setup.token(), grant.each());
       Context context = ((VertxInternal) vertx).createEventLoopContext();
       java.util.function.Consumer<ControlMessage> reporter = m ->
         vertx.eventBus().send(Addresses.control(setup.controllerNode()), m.toJson());
       SliceShared shared = new SliceShared(transfer, env, sockets, pools, vertx, context, reservation, reporter,
         HexFormat.of().parseHex(setup.token()), new java.util.concurrent.atomic.AtomicReference<>(""),
-        setup.resume());
+        setup.resume(), grant.each());
       List<ElementRun> runs = new ArrayList<>();
       for (Step step : steps) {
         if (!env.nodeId().equals(step.node())) {
@@ -178,11 +191,38 @@ public final class Agent extends VerticleBase {
         }
         runs.add(new ElementRun(new HostedContext(shared, step.index(), step.name(), in, out), element));
       }
-      return new Slice(vertx, context, setup, env.nodeId(), runs, reservation, reporter);
+      return new Slice(vertx, context, setup, env.nodeId(), runs, releaseAll, reporter);
     } catch (RuntimeException e) {
-      reservation.release();
+      releaseAll.run();
       throw e;
     }
+  }
+
+  /**
+   * The buffers the transfer holds on this node: a ring for each PUSH link between two of its elements
+   * here, and those of its glues here.
+   */
+  private int buffers(List<Step> steps) {
+    int n = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      if (!env.nodeId().equals(step.node())) {
+        continue;
+      }
+      if (step.isGlue()) {
+        Glue g = glue.find(step.in(), step.out());
+        n += g == null ? 0 : g.buffers();
+      }
+      if (i + 1 < steps.size() && step.out() == Mechanism.PUSH && env.nodeId().equals(steps.get(i + 1).node())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The node's memory budget, shared by every transfer's buffers here. */
+  public MemoryBudget memory() {
+    return memory;
   }
 
   /**
@@ -206,7 +246,7 @@ public final class Agent extends VerticleBase {
   }
 
   /** The link after each step; {@code null} where this node runs neither side. */
-  private Link[] links(List<Step> steps, String token) {
+  private Link[] links(List<Step> steps, String token, long ringBytes) {
     Link[] links = new Link[Math.max(0, steps.size() - 1)];
     for (int i = 0; i + 1 < steps.size(); i++) {
       Step up = steps.get(i);
@@ -222,7 +262,7 @@ public final class Agent extends VerticleBase {
           + " cannot cross from node " + up.node() + " to " + down.node());
       }
       links[i] = switch (m) {
-        case PUSH -> new Ring(env.maxBufferedBytes());
+        case PUSH -> new Ring(ringBytes);
         case PULL -> new PullLink();
         case CHANNEL -> new ChannelLink();
         case TCP_LISTEN, TCP_CONNECT -> new TcpLink(m);

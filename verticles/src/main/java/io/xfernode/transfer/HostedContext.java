@@ -455,6 +455,11 @@ public final class HostedContext implements ElementContext {
   }
 
   @Override
+  public long bufferBytes() {
+    return shared.bufferBytes();
+  }
+
+  @Override
   public void info(JsonObject info) {
     report(new Info(shared.transferId(), own.index, info));
   }

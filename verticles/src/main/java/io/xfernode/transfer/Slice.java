@@ -35,20 +35,21 @@ final class Slice {
   private final Setup setup;
   private final String node;
   private final List<ElementRun> runs;
-  private final StreamThreads.Reservation threads;
+  /** Gives back the threads and memory the slice reserved on this node. */
+  private final Runnable releaseReserved;
   private final Consumer<ControlMessage> reporter;
   private final Promise<Void> ended = Promise.promise();
   private boolean ending;
   private long orphanTimer = -1;
 
   Slice(Vertx vertx, Context context, Setup setup, String node, List<ElementRun> runs,
-        StreamThreads.Reservation threads, Consumer<ControlMessage> reporter) {
+        Runnable releaseReserved, Consumer<ControlMessage> reporter) {
     this.vertx = vertx;
     this.context = context;
     this.setup = setup;
     this.node = node;
     this.runs = List.copyOf(runs);
-    this.threads = threads;
+    this.releaseReserved = releaseReserved;
     this.reporter = reporter;
   }
 
@@ -140,7 +141,7 @@ final class Slice {
 
   private void releaseAll() {
     Future.join(runs.stream().map(ElementRun::release).toList()).onComplete(ar -> {
-      threads.release();
+      releaseReserved.run();
       ended.tryComplete();
     });
   }

@@ -16,9 +16,11 @@ import java.util.function.Consumer;
  * identifies its bytes.
  *
  * @param token  the transfer's 128-bit token: what every data connection of the transfer presents
- * @param resume whether the transfer resumes (options.resume): a file sink keeps restart markers
+ * @param resume      whether the transfer resumes (options.resume): a file sink keeps restart markers
+ * @param bufferBytes what each of the transfer's buffers on this node may hold
  */
 record SliceShared(String transferId, NodeEnv env, SocketRegistry sockets, Pools pools, Vertx vertx,
                    Context context, StreamThreads.Reservation threads, Consumer<ControlMessage> reporter,
-                   byte[] token, AtomicReference<String> identity, boolean resume) {
+                   byte[] token, AtomicReference<String> identity, boolean resume,
+                   long bufferBytes) {
 }

@@ -31,7 +31,7 @@ class AdmissionTest {
 
   @BeforeAll
   void start() throws Exception {
-    fx = EngineFixture.start(ElementRegistry.load(), List.of(), 4L << 20, MAX);
+    fx = EngineFixture.start(ElementRegistry.load(), List.of(), 64L << 20, MAX);
   }
 
   @AfterAll

@@ -39,7 +39,7 @@ class FileElementsTest {
   @BeforeAll
   void start() throws Exception {
     // small rings: a rate-limited copy keeps its source reading for seconds, so tests can act mid-read
-    fx = EngineFixture.start(io.xfernode.element.ElementRegistry.load(), List.of(), 256 * 1024);
+    fx = EngineFixture.start(io.xfernode.element.ElementRegistry.load(), List.of(), 1 << 20);
     data = RandomBytes.bytes(99, LENGTH);
     Files.write(fx.path("in.bin"), data);
   }

@@ -64,6 +64,24 @@ class SourceIntegrityTest {
     return t;
   }
 
+  /** Waits, on the directory's change events, until {@code file} holds at least {@code bytes}. */
+  private static void awaitSize(Path file, long bytes) throws Exception {
+    try (java.nio.file.WatchService watch = file.getFileSystem().newWatchService()) {
+      file.getParent().register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY,
+        java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!Files.exists(file) || Files.size(file) < bytes) {
+        long left = deadline - System.nanoTime();
+        assertThat(left).as("%s holds %s bytes", file, bytes).isPositive();
+        java.nio.file.WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    }
+  }
+
   @Test
   void a_file_that_shrinks_while_it_is_read_fails_with_409_naming_its_path() throws Exception {
     String id = "shrink-" + UUID.randomUUID();
@@ -138,8 +156,9 @@ class SourceIntegrityTest {
       EngineFixture.Launched t = moving(new JsonObject().put("id", id).put("source", file("data/" + id + ".in"))
         .put("sink", file("data/" + id + ".out"))
         .put("options", new JsonObject().put("rateLimit", 4 << 20).put("checksum", "sha256").put("verify", verify)));
-      // someone writes into the partial file while the transfer runs
+      // someone writes into the partial file while the transfer runs, over bytes the sink wrote already
       Path part = fx.path("." + id + ".out." + id + ".part");
+      awaitSize(part, 64 * 1024);
       try (FileChannel f = FileChannel.open(part, StandardOpenOption.WRITE)) {
         f.write(ByteBuffer.wrap(new byte[4096]), 0);
       }

@@ -55,4 +55,21 @@ class PushWorkTest {
     assertThat(drain(work)).containsExactly(new long[]{10, 500}, new long[]{2500, 3000});
     assertThat(work.skipped()).isEqualTo(2010);
   }
+
+  @Test
+  void a_drain_handler_set_after_the_streams_emptied_the_queue_is_still_called() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      PushWork work = new PushWork(vertx.getOrCreateContext(), 1024, null);
+      work.write(counting(2048));
+      assertThat(work.writeQueueFull()).isTrue();
+      // a stream on another event loop takes everything before the upstream sets its drain handler
+      assertThat(drain(work)).hasSize(1);
+      java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+      work.drainHandler(v -> drained.complete(null));
+      drained.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      vertx.close();
+    }
+  }
 }

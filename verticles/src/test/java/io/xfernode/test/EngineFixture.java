@@ -46,10 +46,10 @@ public final class EngineFixture implements AutoCloseable {
   }
 
   public static EngineFixture start(ElementRegistry registry, List<String> allow) throws Exception {
-    return start(registry, allow, 4L << 20);
+    return start(registry, allow, 64L << 20);
   }
 
-  /** @param maxBufferedBytes what each link holds: small rings keep a slow transfer's source reading */
+  /** @param maxBufferedBytes the node's memory budget: a small one makes small rings */
   public static EngineFixture start(ElementRegistry registry, List<String> allow, long maxBufferedBytes)
     throws Exception {
     return start(registry, allow, maxBufferedBytes, 64);

@@ -144,7 +144,7 @@ public final class NodeConfig {
       "maxRequestBytes"));
     b.limits = new Limits(
       (int) r.integer("limits.maxTransfers", 1, 100_000),
-      r.integer("limits.maxBufferedBytes", 64 * 1024, 1L << 40),
+      maxBufferedBytes(r),
       (int) r.integer("limits.maxRequestBytes", 1024, 64L * 1024 * 1024));
 
     ConfigReader.refuseUnknown("process", r.object("process"), Set.of("allow"));
@@ -158,6 +158,19 @@ public final class NodeConfig {
       b.processAllow.add((String) cmd);
     }
     return new NodeConfig(b);
+  }
+
+  /** 0 means a quarter of the heap the JVM may use, at least 64 MiB. */
+  private static long maxBufferedBytes(ConfigReader r) {
+    long n = r.integer("limits.maxBufferedBytes", 0, 1L << 40);
+    if (n == 0) {
+      return io.xfernode.transfer.MemoryBudget.auto(Runtime.getRuntime().maxMemory());
+    }
+    if (n < io.xfernode.transfer.MemoryBudget.MIN * 4) {
+      throw new ConfigException("limits.maxBufferedBytes", "must be 0 (a quarter of the heap) or at least "
+        + io.xfernode.transfer.MemoryBudget.MIN * 4 + ", got " + n);
+    }
+    return n;
   }
 
   private static ListenConfig listen(ConfigReader r, ConfigReader x, String section, boolean withTls) {

@@ -63,11 +63,16 @@ final class NodeProcess implements AutoCloseable {
   }
 
   static NodeProcess start(String... args) throws IOException {
+    // each process keeps its state apart, and never in the source tree
+    return start(Files.createTempDirectory("xfer-state"), args);
+  }
+
+  /** @param stateDir the node's state.dir: a node started again with the same one finds its partial files */
+  static NodeProcess start(Path stateDir, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
-    // each process keeps its state apart, and never in the source tree
-    command.add("-Dxfer.state.dir=" + Files.createTempDirectory("xfer-state"));
+    command.add("-Dxfer.state.dir=" + stateDir);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
