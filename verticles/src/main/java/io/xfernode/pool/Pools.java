@@ -377,7 +377,7 @@ public final class Pools implements PoolConnection.Owner {
     }
     Receiver[] self = new Receiver[1];
     int allowed = (int) Math.min(def.window(), window);
-    Receiver r = new Receiver(vertx, transfer, link.streams(), allowed, link.token(), resume, output,
+    Receiver r = new Receiver(vertx, transfer, link.streams(), allowed, link.token(), resume, link.checksum(), output,
       () -> receivers.remove(transfer, self[0]));
     self[0] = r;
     List<Early> waiting;
@@ -442,6 +442,10 @@ public final class Pools implements PoolConnection.Owner {
   }
 
   private void deliver(Receiver r, PoolConnection c, Frame.DataStart start) {
+    if (!c.isOpen()) {
+      // it waited for its receiver while its connection closed: the sender opens the stream elsewhere
+      return;
+    }
     if (!r.tokenMatches(start.token())) {
       log.debug("{}: refused channel {} for {}: wrong token", c.describe(), start.channel(), start.transfer());
       c.send(new Frame.DataNo(start.channel(), ErrorCode.FORBIDDEN, "unknown transfer or token"));

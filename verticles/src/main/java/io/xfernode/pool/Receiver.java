@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.filter.Digests;
 import io.xfernode.pool.wire.DataPiece;
 import io.xfernode.pool.wire.Frame;
 import org.slf4j.Logger;
@@ -123,6 +124,8 @@ public final class Receiver {
   private final int perStream;
   private final byte[] token;
   private final boolean resume;
+  /** The checksum the transfer asked for, which every EOF must carry; null for none. */
+  private final String algorithm;
   private final Output output;
   private final Runnable forget;
   private final Promise<Void> completion = Promise.promise();
@@ -141,8 +144,9 @@ public final class Receiver {
    * @param resume whether a stream whose connection broke may come back on another connection
    * @param forget called once when the transfer ends either way: the pools forget it
    */
-  Receiver(Vertx vertx, String transfer, int streams, int window, byte[] token, boolean resume, Output output,
-           Runnable forget) {
+  Receiver(Vertx vertx, String transfer, int streams, int window, byte[] token, boolean resume, String algorithm,
+           Output output, Runnable forget) {
+    this.algorithm = algorithm;
     this.vertx = vertx;
     this.transfer = transfer;
     this.streams = streams;
@@ -202,9 +206,11 @@ public final class Receiver {
         if (!begun) {
           begun = true;
           total = start.total();
-          RangeSet already = output.begin(start.total(), start.source());
-          for (long[] r : ranges(already)) {
-            received.add(r[0], r[1]);
+          // held are only the ranges DATA_YES can name: the sender sends the others again, and they are
+          // written over with the same bytes
+          long[] already = output.begin(start.total(), start.source()).toArray(Frame.DataYes.MAX_RANGES);
+          for (int i = 0; i < already.length; i += 2) {
+            received.add(already[i], already[i + 1]);
           }
         }
         Chan before = chans[start.stream()];
@@ -229,15 +235,6 @@ public final class Receiver {
     }
     connection.registerPeer(start.channel(), chan);
     connection.send(new Frame.DataYes(start.channel(), perStream, held));
-  }
-
-  private static List<long[]> ranges(RangeSet set) {
-    List<long[]> out = new ArrayList<>();
-    long[] flat = set.toArray();
-    for (int i = 0; i < flat.length; i += 2) {
-      out.add(new long[]{flat[i], flat[i + 1]});
-    }
-    return out;
   }
 
   private boolean allLive() {
@@ -299,6 +296,13 @@ public final class Receiver {
           + " disagree on the checksum");
       } else if (!eof.checksum().isEmpty() && eof.checksum().indexOf(':') <= 0) {
         wrong = new XferException(ErrorCode.UNAVAILABLE, "EOF carries a checksum without its algorithm");
+      } else if (algorithm != null && !eof.checksum().startsWith(algorithm + ":")) {
+        wrong = new XferException(ErrorCode.CHECKSUM_MISMATCH, "options.checksum: the transfer asked for "
+          + algorithm + ", but the sender's EOF carries " + (eof.checksum().isEmpty() ? "none" : eof.checksum()));
+      } else if (!eof.checksum().isEmpty()
+        && !Digests.ALGORITHMS.contains(eof.checksum().substring(0, eof.checksum().indexOf(':')))) {
+        wrong = new XferException(ErrorCode.UNAVAILABLE, "EOF carries a checksum of an unknown algorithm: "
+          + eof.checksum());
       } else {
         total = eof.total();
         checksum = eof.checksum();
@@ -314,23 +318,23 @@ public final class Receiver {
 
   /** Every stream ended and every byte arrived: let the output finish, verify, acknowledge. */
   private void maybeFinish() {
-    String algorithm;
+    String alg;
     long t;
     synchronized (this) {
       if (finishing || finished || total < 0 || !allEof() || !received.covers(0, total)) {
         return;
       }
       finishing = true;
-      algorithm = checksum.isEmpty() ? null : checksum.substring(0, checksum.indexOf(':'));
+      alg = checksum.isEmpty() ? null : checksum.substring(0, checksum.indexOf(':'));
       t = total;
     }
-    output.finish(t, algorithm).onComplete(ar -> {
+    output.finish(t, alg).onComplete(ar -> {
       if (ar.failed()) {
         fail(XferException.from(ar.cause()), true);
         return;
       }
-      if (algorithm != null && !checksum.equals(ar.result())) {
-        fail(new XferException(ErrorCode.CHECKSUM_MISMATCH, "options.checksum: the " + algorithm
+      if (alg != null && !checksum.equalsIgnoreCase(ar.result())) {
+        fail(new XferException(ErrorCode.CHECKSUM_MISMATCH, "options.checksum: the " + alg
           + " of the bytes sent is " + value(checksum) + " but of the bytes received is " + value(ar.result())), true);
         return;
       }
@@ -340,7 +344,7 @@ public final class Receiver {
           return;
         }
         finished = true;
-        verified = algorithm == null ? null : ar.result();
+        verified = alg == null ? null : ar.result();
         all = List.of(chans);
       }
       for (Chan c : all) {

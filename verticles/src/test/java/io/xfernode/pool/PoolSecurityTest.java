@@ -154,6 +154,16 @@ class PoolSecurityTest {
   }
 
   @Test
+  void an_eof_without_the_checksum_the_transfer_asked_for_fails_it_with_422() throws Exception {
+    XferException e = misbehave("unchecked-" + UUID.randomUUID(), token(), 10, p -> {
+      p.sendData(1, 0, new byte[10]);
+      p.send(new Frame.Eof(1, 10, ""));
+    });
+    assertThat(e.code()).isEqualTo(422);
+    assertThat(e.getMessage()).contains("the transfer asked for sha256, but the sender's EOF carries none");
+  }
+
+  @Test
   void a_bad_frame_closes_only_its_own_connection() throws Exception {
     try (RawPeer p = new RawPeer(kit.addresses.get("b"))) {
       assertThat(p.handshake("raw", "a", kit.keys.get("a"))).isInstanceOf(Frame.Welcome.class);
