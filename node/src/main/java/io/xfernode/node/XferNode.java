@@ -62,6 +62,7 @@ public final class XferNode {
   private int bridgePort;
   private HttpApi http;
   private Pools pools;
+  private ElementRegistry elements;
   private int dataPortNumber;
   private int httpPort;
   private boolean stopped;
@@ -124,7 +125,11 @@ public final class XferNode {
   private Future<Void> startServices() {
     return vertx.executeBlocking(() -> {
         createRoots();
-        return null;
+        return ElementRegistry.load(); // reads the element types' service files from the jars
+      })
+      .compose(registry -> {
+        elements = registry;
+        return Future.<Void>succeededFuture();
       })
       .compose(v -> directory.join(config.nodeId(), info))
       .compose(v -> keys.publish())
@@ -191,7 +196,7 @@ public final class XferNode {
   private Engine.Config engineConfig() {
     NodeEnv env = new NodeEnv(config.nodeId(), config.host(), config.roots(), config.processAllow(),
       config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts());
-    return new Engine.Config(env, ElementRegistry.load(), GlueTable.standard(),
+    return new Engine.Config(env, elements, GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
       Engine.Config.DEFAULT_FINISHED_TTL_MS, pools, config.data().tls() != null);
   }

@@ -107,6 +107,7 @@ public final class Engine {
 
   /** Opens the status store, deploys this node's agent and listens on its control address. */
   public static Future<Engine> start(Vertx vertx, Config config) {
+    io.xfernode.api.Secrets.seed();
     SocketRegistry sockets = new SocketRegistry(vertx, config.env().nodeId());
     StreamThreads threads = new StreamThreads(Math.max(16, 4 * config.maxTransfers()));
     Agent agent = new Agent(config.env(), config.registry(), config.glue(), sockets, config.pools(), threads,

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.function.Function;
 
 /**
@@ -29,7 +28,6 @@ import java.util.function.Function;
 final class Handshake {
 
   private static final Logger log = LoggerFactory.getLogger(Handshake.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private enum Step { HELLO, WELCOME, PROOF, KEY, DONE, FAILED }
 
@@ -53,7 +51,7 @@ final class Handshake {
     this.pool = pool;
     this.expected = expected;
     this.poolCheck = poolCheck;
-    RANDOM.nextBytes(nonce);
+    io.xfernode.api.Secrets.fill(nonce);
   }
 
   /** The connecting side of a connection to {@code peer}, for {@code pool}. */

@@ -30,7 +30,6 @@ import io.xfernode.transfer.msg.Start;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -54,7 +53,6 @@ public final class Controller {
 
   static final long SETUP_TIMEOUT_MS = 30_000;
   static final long END_TIMEOUT_MS = 10_000;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
   private final Context context;
@@ -152,7 +150,7 @@ public final class Controller {
       "the elements were not all ready within " + SETUP_TIMEOUT_MS / 1000 + " s")));
     // the data connections' token goes to the agents only: it is in no plan, status or event
     byte[] token = new byte[16];
-    RANDOM.nextBytes(token);
+    io.xfernode.api.Secrets.fill(token);
     Setup setup = new Setup(spec.id(), node, plan, HexFormat.of().formatHex(token), autoStart,
       spec.options().resume());
     JsonObject json = setup.toJson();

@@ -159,7 +159,15 @@ public final class HostedContext implements ElementContext {
     if (out != null) {
       out.fail(reason);
     }
-    own.threads.forEach(Thread::interrupt);
+    if (!own.threads.isEmpty()) {
+      // interrupting a thread inside FileChannel I/O closes the channel and waits for the kernel call to
+      // return: a worker does it, not the event loop
+      List<Thread> threads = new ArrayList<>(own.threads);
+      shared.vertx().executeBlocking(() -> {
+        threads.forEach(Thread::interrupt);
+        return null;
+      }, false);
+    }
   }
 
   /**

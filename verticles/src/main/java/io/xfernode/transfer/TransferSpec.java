@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -74,7 +73,7 @@ public record TransferSpec(String id, boolean idChosen, List<ChainElement> chain
       throw XferException.badRequest("options.verify", "a directory tree is not read back: verify works on a "
         + "single file (the checksum still covers the whole tree's stream)");
     }
-    return new TransferSpec(id == null ? UUID.randomUUID().toString() : id, id != null, chain, options, json.copy());
+    return new TransferSpec(id == null ? io.xfernode.api.Secrets.uuid().toString() : id, id != null, chain, options, json.copy());
   }
 
   private static JsonObject element(String field, Object value) {

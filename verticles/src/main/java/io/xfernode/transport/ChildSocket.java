@@ -4,7 +4,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -26,7 +25,7 @@ public final class ChildSocket {
 
   private final Vertx vertx;
   private final String parent;
-  private final String id = UUID.randomUUID().toString();
+  private final String id = io.xfernode.api.Secrets.uuid().toString();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final MessageConsumer<JsonObject> consumer;
 

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -29,7 +28,7 @@ public final class ParentSocket {
 
   private final Vertx vertx;
   private final SocketRegistry registry;
-  private final String id = UUID.randomUUID().toString();
+  private final String id = io.xfernode.api.Secrets.uuid().toString();
   private final String node;
   private final String description;
   private final String owner;

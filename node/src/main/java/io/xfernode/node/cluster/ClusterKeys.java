@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import io.xfernode.pool.NodeKeys;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
@@ -26,7 +25,7 @@ public final class ClusterKeys implements NodeKeys {
   public ClusterKeys(Vertx vertx, String node) {
     this.vertx = vertx;
     this.node = node;
-    new SecureRandom().nextBytes(own);
+    io.xfernode.api.Secrets.fill(own);
   }
 
   /** Publishes this node's key. */

@@ -30,14 +30,14 @@ public final class ClasspathConfigStoreFactory implements ConfigStoreFactory {
     return new ConfigStore() {
       @Override
       public Future<Buffer> get() {
-        try (InputStream in = ClasspathConfigStoreFactory.class.getClassLoader().getResourceAsStream(path)) {
-          if (in == null) {
-            return Future.failedFuture(new IOException("resource not found on the class path: " + path));
+        return vertx.executeBlocking(() -> { // a class path read may open a jar: not on an event loop
+          try (InputStream in = ClasspathConfigStoreFactory.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+              throw new IOException("resource not found on the class path: " + path);
+            }
+            return Buffer.buffer(in.readAllBytes());
           }
-          return Future.succeededFuture(Buffer.buffer(in.readAllBytes()));
-        } catch (IOException e) {
-          return Future.failedFuture(e);
-        }
+        }, false);
       }
 
       @Override

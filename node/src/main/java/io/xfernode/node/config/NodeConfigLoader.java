@@ -67,9 +67,10 @@ public final class NodeConfigLoader {
   }
 
   private static Future<JsonObject> retrieve(Vertx vertx, List<ConfigStoreOptions> stores) {
-    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
-      .setIncludeDefaultStores(false).setScanPeriod(0).setStores(stores));
-    return retriever.getConfig().eventually(retriever::close);
+    // creating a retriever looks its store types up with a ServiceLoader, which reads jars
+    return vertx.executeBlocking(() -> ConfigRetriever.create(vertx, new ConfigRetrieverOptions()
+        .setIncludeDefaultStores(false).setScanPeriod(0).setStores(stores)), false)
+      .compose(retriever -> retriever.getConfig().eventually(retriever::close));
   }
 
   private static String oneLine(Throwable t) {
