@@ -29,7 +29,11 @@ public final class OomGuard {
     }
     vertx.exceptionHandler(t -> {
       check(t);
-      log.error("unhandled failure in a handler", t);
+      if (FailedClusterWrite.matches(t)) {
+        log.debug("a clustered event-bus write to a node that is leaving failed: {}", t.toString());
+      } else {
+        log.error("unhandled failure in a handler", t);
+      }
     });
   }
 

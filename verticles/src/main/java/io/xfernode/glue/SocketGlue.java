@@ -1,7 +1,6 @@
 package io.xfernode.glue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import io.xfernode.element.Cost;
@@ -11,7 +10,6 @@ import io.xfernode.element.Mechanism;
 import io.xfernode.link.MappedWriteStream;
 import io.xfernode.transport.Connection;
 import io.xfernode.transport.ReadOp;
-import io.xfernode.transport.StreamEvent;
 
 /**
  * Glue between PUSH and a direct hop's TCP side, on the event loop: a read of the whole connection into
@@ -63,22 +61,7 @@ final class SocketGlue extends GlueBase {
     }
 
     private Future<Void> receive(ElementContext ctx, Connection c) {
-      Promise<Void> done = Promise.promise();
-      WriteStream<Buffer> downstream = MappedWriteStream.counting(ctx.outputStream(), ctx::progress);
-      c.read(ReadOp.UNBOUNDED, (event, op, data) -> {
-        if (event == StreamEvent.READ_READY) {
-          downstream.write(data);
-          if (downstream.writeQueueFull()) {
-            c.pause();
-            downstream.drainHandler(v -> c.resume());
-          }
-        } else if (event == StreamEvent.ERROR) {
-          done.tryFail(op.error());
-        } else if (event.ends()) {
-          downstream.end().onComplete(done);
-        }
-      });
-      return done.future().compose(v -> c.close());
+      return c.readAllInto(MappedWriteStream.counting(ctx.outputStream(), ctx::progress)).compose(v -> c.close());
     }
 
     @Override

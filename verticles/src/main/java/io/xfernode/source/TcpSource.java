@@ -7,11 +7,6 @@ import io.xfernode.element.Mechanism;
 import io.xfernode.element.Role;
 import io.xfernode.link.MappedWriteStream;
 import io.xfernode.transport.TcpElementType;
-import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.WriteStream;
-import io.xfernode.transport.ReadOp;
-import io.xfernode.transport.StreamEvent;
 import io.xfernode.transport.TcpPeer;
 
 import java.util.List;
@@ -41,23 +36,8 @@ public final class TcpSource extends TcpElementType {
   /** A read of the whole connection: only a clean end (EOS) completes it; a reset fails it. */
   @Override
   protected Future<Void> run(TcpPeer peer, ElementContext ctx) {
-    return peer.open(ctx).compose(connection -> {
-      Promise<Void> done = Promise.promise();
-      WriteStream<Buffer> out = MappedWriteStream.counting(ctx.outputStream(), ctx::progress);
-      connection.read(ReadOp.UNBOUNDED, (event, op, data) -> {
-        if (event == StreamEvent.READ_READY) {
-          out.write(data);
-          if (out.writeQueueFull()) {
-            connection.pause();
-            out.drainHandler(v -> connection.resume());
-          }
-        } else if (event == StreamEvent.ERROR) {
-          done.tryFail(op.error());
-        } else if (event.ends()) {
-          out.end().onComplete(done);
-        }
-      });
-      return done.future().compose(v -> connection.close().otherwiseEmpty());
-    });
+    return peer.open(ctx).compose(connection -> connection
+      .readAllInto(MappedWriteStream.counting(ctx.outputStream(), ctx::progress))
+      .compose(v -> connection.close().otherwiseEmpty()));
   }
 }

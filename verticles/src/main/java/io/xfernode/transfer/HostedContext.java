@@ -161,10 +161,12 @@ public final class HostedContext implements ElementContext {
     }
     if (!own.threads.isEmpty()) {
       // interrupting a thread inside FileChannel I/O closes the channel and waits for the kernel call to
-      // return: a worker does it, not the event loop
-      List<Thread> threads = new ArrayList<>(own.threads);
+      // return: a worker does it, not the event loop. It interrupts the threads still working for this
+      // element then, never one that went back to the pool meanwhile (see thread())
       shared.vertx().executeBlocking(() -> {
-        threads.forEach(Thread::interrupt);
+        synchronized (own.threads) {
+          own.threads.forEach(Thread::interrupt);
+        }
         return null;
       }, false);
     }
@@ -395,7 +397,9 @@ public final class HostedContext implements ElementContext {
         } catch (Throwable t) {
           promise.fail(t);
         } finally {
-          own.threads.remove(me);
+          synchronized (own.threads) { // after this, no interrupt of this element's can reach the thread
+            own.threads.remove(me);
+          }
           Thread.interrupted(); // a pool thread goes back clean
           me.setName(idle);
         }

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedNioFile;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
@@ -113,6 +114,34 @@ public final class Connection {
     if (rest != null) {
       held = held == null ? rest : held.appendBuffer(rest);
     }
+  }
+
+  /**
+   * Reads the whole connection into {@code out}, pausing while {@code out}'s queue is full: completes once
+   * the peer's clean end (EOS) has been written into {@code out} and {@code out} ended; a reset fails it.
+   */
+  public Future<Void> readAllInto(WriteStream<Buffer> out) {
+    Promise<Void> done = Promise.promise();
+    read(ReadOp.UNBOUNDED, (event, op, data) -> {
+      if (event == StreamEvent.READ_READY) {
+        out.write(data);
+        if (out.writeQueueFull()) {
+          pause();
+          out.drainHandler(v -> resume());
+        }
+      } else if (event == StreamEvent.ERROR) {
+        done.tryFail(op.error());
+      } else if (event.ends()) {
+        out.end().onComplete(ar -> { // a reset may have failed it already
+          if (ar.succeeded()) {
+            done.tryComplete();
+          } else {
+            done.tryFail(ar.cause());
+          }
+        });
+      }
+    });
+    return done.future();
   }
 
   /** Stops reading for now (the reader's consumer is full). */

@@ -102,9 +102,14 @@ class TcpEndTest {
     }
   }
 
-  /** @return whether the socket was reset or closed without a byte for it */
-  private static boolean refused(Socket s) {
+  /**
+   * Writes {@code bytes} in one write, then reads: the node may reset the connection before the write (a
+   * connection it refuses on sight) or after reading the bytes.
+   * @return whether the socket was reset or closed without a byte for it
+   */
+  private static boolean refusedAfter(Socket s, byte[] bytes) {
     try {
+      s.getOutputStream().write(bytes);
       return s.getInputStream().read() < 0;
     } catch (IOException reset) {
       return true;
@@ -123,9 +128,9 @@ class TcpEndTest {
     // before the right one: a peer that presents a wrong token
     try (Socket impostor = new Socket(where.address().host(), where.address().port())) {
       impostor.setSoTimeout(10_000);
-      impostor.getOutputStream().write(new byte[16]);
-      impostor.getOutputStream().write("stolen?".getBytes());
-      assertThat(refused(impostor)).as("a wrong token is reset").isTrue();
+      byte[] wrong = new byte[16 + 7];
+      System.arraycopy("stolen?".getBytes(), 0, wrong, 16, 7);
+      assertThat(refusedAfter(impostor, wrong)).as("a wrong token is reset").isTrue();
     }
 
     byte[] payload = new byte[300_000];
@@ -149,8 +154,7 @@ class TcpEndTest {
       // after the right one: anyone else is reset at once
       try (Socket late = new Socket(where.address().host(), where.address().port())) {
         late.setSoTimeout(10_000);
-        late.getOutputStream().write(token);
-        assertThat(refused(late)).as("a second connection, even with the token").isTrue();
+        assertThat(refusedAfter(late, token)).as("a second connection, even with the token").isTrue();
       }
       peer.shutdownOutput();
       assertThat(received.get()).as("the right peer's bytes, and nothing of the others'").isEqualTo(payload);

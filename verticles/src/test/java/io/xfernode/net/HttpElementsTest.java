@@ -79,7 +79,12 @@ class HttpElementsTest {
       HttpServerResponse resp = req.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(LENGTH));
       serve(resp, 0);
     } else if (path.startsWith("/upload/")) {
-      receive(req, key);
+      receive(req, key, () -> { });
+    } else if (path.startsWith("/slow/")) {
+      // a slow peer: takes one buffer of the body every 2 ms, so the node's writes back up behind it
+      req.pause();
+      long pace = fx.vertx().setPeriodic(2, t -> req.fetch(1));
+      receive(req, key, () -> fx.vertx().cancelTimer(pace));
     } else if (path.startsWith("/short/")) {
       // promises the whole body, sends a part, and hangs up
       req.response().putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(LENGTH))
@@ -110,7 +115,7 @@ class HttpElementsTest {
     }
   }
 
-  private void receive(HttpServerRequest req, String key) {
+  private void receive(HttpServerRequest req, String key, Runnable atEnd) {
     MessageDigest sha;
     try {
       sha = MessageDigest.getInstance("SHA-256");
@@ -126,6 +131,7 @@ class HttpElementsTest {
     });
     req.exceptionHandler(upload::completeExceptionally);
     req.endHandler(v -> {
+      atEnd.run();
       upload.complete(new Upload(req.method().name(), bytes[0], HexFormat.of().formatHex(sha.digest()),
         MultiMap.caseInsensitiveMultiMap().addAll(req.headers())));
       req.response().setStatusCode(201).end();
@@ -187,6 +193,18 @@ class HttpElementsTest {
     assertThat(upload.sha256()).as("sha256 computed by the server").isEqualTo(Watch.sha256(body));
     assertThat(upload.headers().get("Transfer-Encoding")).isEqualTo("chunked");
     assertThat(upload.headers().get("X-Xfer-Test")).as("the custom header").isEqualTo("put");
+  }
+
+  @Test
+  void an_upload_is_done_only_once_a_slow_server_has_every_byte() throws Exception {
+    String key = UUID.randomUUID().toString();
+    JsonObject status = fx.run(new JsonObject().put("source", random()).put("sink", http(base + "/slow/" + key)));
+    assertThat(status.getString("state")).as(status.encodePrettily()).isEqualTo("DONE");
+    // the server answers after the body's end: DONE means it had read every byte
+    Upload upload = uploads.get(key).getNow(null);
+    assertThat(upload).as("the slow server's view, complete when the transfer was DONE").isNotNull();
+    assertThat(upload.bytes()).isEqualTo(LENGTH);
+    assertThat(upload.sha256()).as("sha256 computed by the slow server").isEqualTo(Watch.sha256(body));
   }
 
   @Test

@@ -134,34 +134,14 @@ class TcpElementsTest {
     assertThat(t.awaitFinal().getString("state")).isEqualTo("DONE");
   }
 
-  /** A server that reads 64 KiB every 2 ms: a peer slower than the node, as the reproduction had. */
-  static CompletableFuture<byte[]> slowReadingServer(ServerSocket server) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (server; Socket s = server.accept(); InputStream in = s.getInputStream()) {
-        s.setReceiveBufferSize(64 * 1024);
-        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
-        byte[] buf = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          got.write(buf, 0, n);
-          Thread.sleep(2); // the pace of a slow peer, not a wait for anything
-        }
-        return got.toByteArray();
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
-  }
-
   @Test
   void a_sink_is_done_only_once_a_slow_reader_can_have_every_byte_and_ends_cleanly() throws Exception {
     byte[] file = RandomBytes.bytes(7, 16 * 1024 * 1024 + 777);
     java.nio.file.Files.write(fx.path("slow-reader.bin"), file);
-    ServerSocket server = serverSocket();
-    server.setReceiveBufferSize(64 * 1024);
-    CompletableFuture<byte[]> got = slowReadingServer(server);
+    io.xfernode.test.SlowReader reader = io.xfernode.test.SlowReader.listen();
+    CompletableFuture<byte[]> got = reader.got();
     JsonObject status = fx.run(new JsonObject().put("source", "file:///data/slow-reader.bin")
-      .put("sink", "tcp://127.0.0.1:" + server.getLocalPort()));
+      .put("sink", "tcp://127.0.0.1:" + reader.port()));
     assertThat(status.getString("state")).isEqualTo("DONE");
     assertThat(status.getLong("bytes")).isEqualTo(file.length);
     byte[] read = got.get(60, TimeUnit.SECONDS);

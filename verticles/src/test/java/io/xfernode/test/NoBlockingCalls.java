@@ -41,6 +41,9 @@ public final class NoBlockingCalls implements BeforeAllCallback, AfterAllCallbac
     @Override
     public void applyTo(BlockHound.Builder builder) {
       builder.nonBlockingThreadPredicate(p -> p.or(t -> t instanceof VertxThread v && !v.isWorker()));
+      // handing a task to an executor takes its queue's lock for as long as a put takes (Vert.x's blocking
+      // calls and AsyncFile reads, the node's stream threads)
+      builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute");
       // Vert.x itself: a closing context shuts its worker pool down; a TLS context is made once and cached
       builder.allowBlockingCallsInside("io.vertx.core.internal.WorkerPool", "close");
       builder.allowBlockingCallsInside("io.vertx.core.internal.tls.SslContextProvider", "createContext");
@@ -67,6 +70,10 @@ public final class NoBlockingCalls implements BeforeAllCallback, AfterAllCallbac
       }
       for (String m : List.of("handler", "pause", "resume", "fetch", "endHandler")) {
         builder.allowBlockingCallsInside("io.xfernode.link.Ring$Reader", m);
+      }
+      // the same for the queue in front of a pool receiver's file-writing thread
+      for (String m : List.of("write", "finish", "fail")) {
+        builder.allowBlockingCallsInside("io.xfernode.pool.FileOutput", m);
       }
       builder.blockingMethodCallback(method -> {
         BlockingOperationError error = new BlockingOperationError(method);

@@ -26,6 +26,8 @@ class HazelcastConfigsTest {
   void the_member_list_and_kubernetes_examples_parse() {
     Config members = HazelcastConfigs.load(HazelcastConfigs.MEMBERS_EXAMPLE, "test");
     assertThat(members.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).hasSizeGreaterThan(1);
+    // a member silent for 5 s is gone: node loss ends transfers well within SPEC 5's 10 s
+    assertThat(members.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
     Config k8s = HazelcastConfigs.load(HazelcastConfigs.KUBERNETES_EXAMPLE, "test");
     assertThat(k8s.getNetworkConfig().getJoin().getKubernetesConfig().isEnabled()).isTrue();
     assertThat(k8s.getNetworkConfig().getJoin().getTcpIpConfig().isEnabled()).isFalse();

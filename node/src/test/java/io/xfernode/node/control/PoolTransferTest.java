@@ -107,6 +107,24 @@ class PoolTransferTest {
   }
 
   @Test
+  void across_either_hop_a_tcp_sink_is_done_only_once_a_slow_reader_has_every_byte() throws Exception {
+    byte[] data = RandomBytes.bytes(23, 8 * 1024 * 1024 + 5);
+    Files.write(cluster.root(0).resolve("slow-in.bin"), data);
+    for (String hop : List.of("pool", "direct")) {
+      io.xfernode.test.SlowReader reader = io.xfernode.test.SlowReader.listen();
+      JsonObject status = run(new JsonObject().put("id", "slow-" + hop + "-" + UUID.randomUUID())
+        .put("source", "file://n0/data/slow-in.bin")
+        .put("sink", new JsonObject().put("type", "tcp").put("node", "n1").put("mode", "connect")
+          .put("host", "127.0.0.1").put("port", reader.port()))
+        .put("options", new JsonObject().put("hop", hop)));
+      assertThat(status.getString("state")).as("%s: %s", hop, status.getJsonObject("error")).isEqualTo("DONE");
+      byte[] got = reader.got().get(30, TimeUnit.SECONDS);
+      assertThat(got.length).as("%s: bytes the slow reader got before a clean end", hop).isEqualTo(data.length);
+      assertThat(TransferApiTest.sha256(got)).as(hop).isEqualTo(TransferApiTest.sha256(data));
+    }
+  }
+
+  @Test
   void two_transfers_share_the_pools_one_connection() throws Exception {
     String a = "share-a-" + UUID.randomUUID();
     String b = "share-b-" + UUID.randomUUID();

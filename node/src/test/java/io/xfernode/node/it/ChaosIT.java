@@ -59,6 +59,8 @@ class ChaosIT {
   private int[] memberPorts;
   private String clusterName;
   private final NodeProcess[] nodes = new NodeProcess[3];
+  /** Every process started, killed ones included, for their logs. */
+  private final List<NodeProcess> started = new CopyOnWriteArrayList<>();
   private final int[] bridges = new int[3];
   private final Map<String, List<String>> finals = new ConcurrentHashMap<>();
   private final Map<String, List<String>> states = new ConcurrentHashMap<>();
@@ -115,6 +117,7 @@ class ChaosIT {
     nodes[i] = NodeProcess.start(dir.resolve("state-" + IDS[i]), "--cluster-config", hz.toString(),
       "--node-id", IDS[i], "--root", "data=" + root(i), "--bridge-port", "0", "--http-port", "0",
       "--data-port", "0");
+    started.add(nodes[i]);
     bridges[i] = nodes[i].awaitUp();
   }
 
@@ -220,6 +223,11 @@ class ChaosIT {
     throws Exception {
     round(2, "r1");
     round(1, "r2");
+    // a lost node is an expected fault: nothing on a survivor (or on a node before its kill) fails unhandled
+    for (NodeProcess p : started) {
+      assertThat(p.linesContaining("unhandled failure in a handler")).as("unhandled failures of node %s",
+        p.process().pid()).isEmpty();
+    }
   }
 
   /** One round: mixed transfers, node {@code victim} killed while they run, then started again. */

@@ -28,6 +28,8 @@ final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> seen = new ArrayList<>();
+  /** Every line the process wrote so far, read or not by {@link #awaitLine}. */
+  private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private NodeProcess(Process process) {
     this.process = process;
@@ -88,6 +90,7 @@ final class NodeProcess implements AutoCloseable {
       try (var log = Files.newBufferedWriter(logs.resolve("node-" + process.pid() + ".log"))) {
         while ((line = r.readLine()) != null) {
           lines.add(line);
+          output.add(line);
           log.write(line);
           log.newLine();
           log.flush();
@@ -97,6 +100,11 @@ final class NodeProcess implements AutoCloseable {
       // the process is gone
     }
     lines.add(EOF);
+  }
+
+  /** @return the lines of the process's output so far that contain {@code text} */
+  List<String> linesContaining(String text) {
+    return output.stream().filter(l -> l.contains(text)).toList();
   }
 
   /** Waits for a line matching {@code pattern}; fails with the output so far if none comes in time. */
