@@ -333,6 +333,7 @@ public final class Controller {
   private XferException verifyChecksums() {
     JsonObject out = null;
     JsonObject in = null;
+    JsonObject sent = null;
     JsonObject last = null;
     for (int i = 0; i < steps.size(); i++) {
       status.result(steps.get(i).name(), results[i]);
@@ -343,19 +344,22 @@ public final class Controller {
       String name = steps.get(i).name();
       status.addChecksum(name, c);
       last = c;
-      // a checksum filter, or a pool hop's glue, which says which side of the hop it is
+      // what leaves for the sink's node over a direct hop, and what lands nearest the sink: a checksum
+      // filter, or a pool hop's receiving glue (which has checked its hop against the sending end already)
       String side = results[i].getString("side", "");
-      if (ChainBuilder.CHECKSUM_OUT.equals(name) || "out".equals(side)) {
+      if (ChainBuilder.CHECKSUM_OUT.equals(name)) {
         out = c;
       } else if (ChainBuilder.CHECKSUM_IN.equals(name) || "in".equals(side)) {
         in = c;
+      } else if ("out".equals(side)) {
+        sent = c;
       }
     }
     if (spec.options().checksum() == null) {
       status.checksum(last);
       return null;
     }
-    JsonObject landed = in != null ? in : out;
+    JsonObject landed = in != null ? in : out != null ? out : sent;
     status.checksum(landed);
     if (out != null && in != null && !out.getString("value").equals(in.getString("value"))
       && !out.getString("algorithm").equals(in.getString("algorithm"))) {

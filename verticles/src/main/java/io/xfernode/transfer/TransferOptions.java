@@ -27,6 +27,11 @@ public record TransferOptions(String checksum, String expectedChecksum, int stre
   public static final TransferOptions NONE = new TransferOptions(null, null, 1, "default", false, 0, null, "pool",
     false);
 
+  /** @return these options with {@code resume} on (the file sink asked for it itself) */
+  TransferOptions withResume() {
+    return new TransferOptions(checksum, expectedChecksum, streams, pool, true, rateLimit, timeout, hop, verify);
+  }
+
   static TransferOptions fromJson(JsonObject json) {
     if (json == null) {
       return NONE;

@@ -73,6 +73,14 @@ public record TransferSpec(String id, boolean idChosen, List<ChainElement> chain
       throw XferException.badRequest("options.verify", "a directory tree is not read back: verify works on a "
         + "single file (the checksum still covers the whole tree's stream)");
     }
+    if (options.verify() && !"file".equals(sink.getValue("type"))) {
+      throw XferException.badRequest("options.verify", "only a file sink is read back, and the sink is a "
+        + sink.getValue("type") + " (options.checksum checks the bytes that arrive)");
+    }
+    if (Boolean.TRUE.equals(sink.getValue("resume")) && !options.resume()) {
+      // the sink's own resume is the transfer's: its hop and its id must allow a resubmit too
+      options = options.withResume();
+    }
     return new TransferSpec(id == null ? io.xfernode.api.Secrets.uuid().toString() : id, id != null, chain, options, json.copy());
   }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.xfernode.test.EngineFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SPEC 5: no transfer is DONE with fewer bytes than its known total, or when its source changed while it
@@ -189,5 +190,13 @@ class SourceIntegrityTest {
       .isEqualTo("sha256");
     assertThat(status.getJsonObject("checksum").getString("verified")).isEqualTo("disk");
     assertThat(Files.readAllBytes(fx.path(id + ".out"))).isEqualTo(data);
+  }
+
+  @Test
+  void verify_with_a_sink_that_is_not_a_file_is_refused_naming_the_option() {
+    assertThatThrownBy(() -> EngineFixture.await(fx.submit(new JsonObject().put("source", "random:?length=10")
+      .put("sink", "null:").put("options", new JsonObject().put("verify", true)))))
+      .satisfies(t -> assertThat(io.xfernode.api.XferException.from(t).code()).isEqualTo(400))
+      .hasMessageStartingWith("options.verify: only a file sink is read back, and the sink is a null");
   }
 }

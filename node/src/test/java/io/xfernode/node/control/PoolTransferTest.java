@@ -125,6 +125,27 @@ class PoolTransferTest {
   }
 
   @Test
+  void a_filter_after_the_hop_is_checked_where_the_bytes_land_not_against_the_hop() throws Exception {
+    byte[] data = RandomBytes.bytes(29, 3 * 1024 * 1024 + 7);
+    Files.write(cluster.root(0).resolve("gz-in.bin"), data);
+    for (String hop : List.of("pool", "direct")) {
+      String out = "gz-out-" + hop + ".gz";
+      JsonObject status = run(new JsonObject().put("id", "gz-" + hop + "-" + UUID.randomUUID())
+        .put("source", "file://n0/data/gz-in.bin")
+        .put("filters", new JsonArray().add(new JsonObject().put("type", "gzip").put("node", "n1")))
+        .put("sink", "file://n1/data/" + out)
+        .put("options", new JsonObject().put("hop", hop).put("checksum", "sha256")));
+      assertThat(status.getString("state")).as("%s: %s", hop, status.getJsonObject("error")).isEqualTo("DONE");
+      byte[] gz = Files.readAllBytes(cluster.root(1).resolve(out));
+      // the checksum is of what the sink received: the gzip filter's output
+      assertThat(status.getJsonObject("checksum").getString("value")).as(hop).isEqualTo(TransferApiTest.sha256(gz));
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+        assertThat(in.readAllBytes()).as(hop).isEqualTo(data);
+      }
+    }
+  }
+
+  @Test
   void two_transfers_share_the_pools_one_connection() throws Exception {
     String a = "share-a-" + UUID.randomUUID();
     String b = "share-b-" + UUID.randomUUID();
