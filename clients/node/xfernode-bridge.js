@@ -43,6 +43,8 @@ class Bridge {
   static connect({ host = '127.0.0.1', port = 7000, timeoutMs = 30000 } = {}) {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port });
+      // small request frames go out at once, not after the peer's delayed ACK (Nagle)
+      socket.setNoDelay(true);
       socket.once('connect', () => {
         socket.removeListener('error', reject);
         resolve(new Bridge(socket, timeoutMs));

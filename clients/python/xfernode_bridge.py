@@ -38,6 +38,9 @@ class Bridge:
         self.timeout = timeout
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._sock.settimeout(None)
+        # small request frames go out at once: with Nagle, a frame sent while the previous one is unacked
+        # waits for the peer's delayed ACK (40 ms on Linux)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._send_lock = threading.Lock()
         self._lock = threading.Lock()
         self._pending = {}          # reply address -> queue of one frame
