@@ -106,10 +106,42 @@ class TwoProcessClusterIT {
 
     assertThat(nodeIds(bridgeA)).as("seen from pa").containsExactly("pa", "pb");
     assertThat(nodeIds(bridgeB)).as("seen from pb").containsExactly("pa", "pb");
+    a_file_crosses_over_the_shipped_default_pool_with_no_options();
 
     b.process().toHandle().destroyForcibly(); // SIGKILL: no goodbye
     Duration dropped = awaitNodes(bridgeA, ids -> ids.equals(List.of("pa")), Duration.ofSeconds(10));
     assertThat(dropped).as("time for the survivor to drop a killed node").isLessThan(Duration.ofSeconds(10));
+  }
+
+  /** A new user's first cross-node transfer: no pool defined, no options; the shipped default pool carries it. */
+  private void a_file_crosses_over_the_shipped_default_pool_with_no_options() throws Exception {
+    byte[] data = io.xfernode.source.RandomBytes.bytes(31, 3 * 1024 * 1024 + 17);
+    Files.write(dir.resolve("pa").resolve("first.bin"), data);
+    String id = "first-" + UUID.randomUUID();
+    try (BridgeClient client = new BridgeClient(bridgeA)) {
+      client.register(Addresses.events(id));
+      client.send(new JsonObject().put("type", "send").put("address", Addresses.SUBMIT).put("replyAddress", "r")
+        .put("body", new JsonObject().put("id", id).put("source", "file://pa/data/first.bin")
+          .put("sink", "file://pb/data/first.bin")));
+      String state = null;
+      while (state == null) { // the events of the transfer, until its final state (a refusal answers r)
+        JsonObject frame = client.read();
+        JsonObject body = frame.getJsonObject("body");
+        if ("err".equals(frame.getString("type"))) {
+          throw new AssertionError("refused: " + frame.encode());
+        } else if (body != null && "state".equals(body.getString("type"))
+          && List.of("DONE", "FAILED", "CANCELLED").contains(body.getString("state"))) {
+          state = body.getString("state");
+        }
+      }
+      JsonObject status = client.request(Addresses.STATUS, new JsonObject().put("id", id)).getJsonObject("body");
+      assertThat(state).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
+      assertThat(status.getJsonObject("plan").getJsonArray("elements").stream().map(e -> (JsonObject) e)
+        .filter(e -> "glue".equals(e.getString("kind")))
+        .map(e -> e.getString("type") + "@" + e.getString("node") + ":" + e.getJsonObject("options").getString("pool")))
+        .as("the hop, in the plan").containsExactly("channel-to-pool@pa:default", "pool-to-channel@pb:default");
+    }
+    assertThat(Files.readAllBytes(dir.resolve("pb").resolve("first.bin"))).isEqualTo(data);
   }
 
   @Test
