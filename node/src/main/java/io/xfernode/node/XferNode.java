@@ -162,7 +162,8 @@ public final class XferNode {
         bridge = bound.listener();
         bridgePort = bound.port();
         return PortBinder.bind("http.port", config.http(), () -> HttpApi.create(vertx, config.sockjsPath(),
-          config.limits().maxRequestBytes(), TlsConfig.fromJson("http.tls", config.http().tls())));
+          config.limits().maxRequestBytes(), TlsConfig.fromJson("http.tls", config.http().tls()),
+          config.http().host(), config.allowedOrigins()));
       })
       .compose(bound -> {
         http = bound.listener();

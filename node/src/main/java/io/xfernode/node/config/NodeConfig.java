@@ -28,6 +28,8 @@ public final class NodeConfig {
   static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_%-]{1,253}");
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{0,200}");
+  /** A browser origin: scheme, host and optional port, nothing else. */
+  private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.:_\\[\\]-]{1,253}(:[0-9]{1,5})?");
 
   private static final Set<String> TOP_KEYS = Set.of("nodeId", "host", "roots", "bridge", "sockjs", "http",
     "data", "pools", "eventBus", "limits", "process", "state");
@@ -45,6 +47,7 @@ public final class NodeConfig {
   private final JsonObject eventBusTls;
   private final Limits limits;
   private final List<String> processAllow;
+  private final List<String> allowedOrigins;
   private final JsonObject json;
 
   private NodeConfig(Builder b) {
@@ -61,6 +64,7 @@ public final class NodeConfig {
     this.eventBusTls = b.eventBusTls;
     this.limits = b.limits;
     this.processAllow = List.copyOf(b.processAllow);
+    this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.json = b.json;
   }
 
@@ -105,7 +109,16 @@ public final class NodeConfig {
     b.bridge = listen(r, x, "bridge", true);
     ConfigReader.refuseUnknown("sockjs", r.object("sockjs"), Set.of("path"));
     b.sockjsPath = r.string("sockjs.path", URL_PATH, "must be a URL path starting with '/'");
-    b.http = listen(r, x, "http", true);
+    b.http = listen(r, x, "http", true, "allowedOrigins");
+    JsonArray origins = r.array("http.allowedOrigins");
+    for (int i = 0; i < origins.size(); i++) {
+      Object o = origins.getValue(i);
+      if (!(o instanceof String) || !("*".equals(o) || ORIGIN.matcher((String) o).matches())) {
+        throw new ConfigException("http.allowedOrigins[" + i + "]", "must be an origin such as "
+          + "https://dash.example.com:8443, or \"*\", got " + ConfigReader.describe(o));
+      }
+      b.allowedOrigins.add((String) o);
+    }
     ConfigReader.refuseUnknown("data", r.object("data"), Set.of("port", "tls"));
     b.data = new ListenConfig(b.host, r.port("data.port"), x.value("data.port") != null, tls(r, "data.tls"));
 
@@ -173,8 +186,14 @@ public final class NodeConfig {
     return n;
   }
 
-  private static ListenConfig listen(ConfigReader r, ConfigReader x, String section, boolean withTls) {
-    ConfigReader.refuseUnknown(section, r.object(section), withTls ? Set.of("host", "port", "tls") : Set.of("host", "port"));
+  private static ListenConfig listen(ConfigReader r, ConfigReader x, String section, boolean withTls,
+                                     String... more) {
+    Set<String> keys = new java.util.HashSet<>(Set.of("host", "port"));
+    if (withTls) {
+      keys.add("tls");
+    }
+    keys.addAll(List.of(more));
+    ConfigReader.refuseUnknown(section, r.object(section), keys);
     String host = r.string(section + ".host", HOST, "must be a host name or IP address");
     int port = r.port(section + ".port");
     boolean explicit = x.value(section + ".port") != null;
@@ -267,6 +286,11 @@ public final class NodeConfig {
     return limits;
   }
 
+  /** Origins besides the node's own that may call the HTTP API and SockJS from a browser. */
+  public List<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
   public List<String> processAllow() {
     return processAllow;
   }
@@ -291,6 +315,7 @@ public final class NodeConfig {
     b.eventBusTls = eventBusTls;
     b.limits = limits;
     b.processAllow.addAll(processAllow);
+    b.allowedOrigins.addAll(allowedOrigins);
     b.json = json.copy().put("nodeId", nodeId);
     return b;
   }
@@ -309,6 +334,7 @@ public final class NodeConfig {
     JsonObject eventBusTls;
     Limits limits;
     final List<String> processAllow = new ArrayList<>();
+    final List<String> allowedOrigins = new ArrayList<>();
     JsonObject json;
   }
 }

@@ -22,6 +22,8 @@ import io.xfernode.transport.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * The HTTP face of the control API (SPEC 2.1), mapped one to one onto the event-bus addresses of this node,
  * plus the SockJS event-bus bridge. A failure is answered with the SPEC's code as the HTTP status and
@@ -43,9 +45,13 @@ public final class HttpApi implements Listener {
   /**
    * @param sockjsPath      where the SockJS bridge is mounted, e.g. {@code /eventbus}
    * @param maxRequestBytes the largest request body
+   * @param host            the host the port binds, for the node's own origin
+   * @param allowedOrigins  {@code http.allowedOrigins}: other origins browsers may call from
    */
-  public static HttpApi create(Vertx vertx, String sockjsPath, int maxRequestBytes, TlsConfig tls) {
+  public static HttpApi create(Vertx vertx, String sockjsPath, int maxRequestBytes, TlsConfig tls, String host,
+                               List<String> allowedOrigins) {
     Router router = Router.router(vertx);
+    router.route().handler(new BrowserRules(host, tls != null, allowedOrigins));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes));
     HttpApi api = new HttpApi(vertx, null);
     router.post("/api/transfers").handler(ctx -> api.forward(ctx, Addresses.SUBMIT, api.body(ctx), 201));

@@ -142,7 +142,11 @@ class NodeConfigLoaderTest {
       Arguments.of(new JsonObject().put("bridge", new JsonObject().put("tls", new JsonObject()
         .put("keyStore", new JsonObject()))), "bridge.tls.keyStore.path: "),
       Arguments.of(new JsonObject().put("eventBus", new JsonObject().put("tls", "yes")), "eventBus.tls: "),
-      Arguments.of(new JsonObject().put("sockjs", new JsonObject().put("path", "eventbus")), "sockjs.path: ")
+      Arguments.of(new JsonObject().put("sockjs", new JsonObject().put("path", "eventbus")), "sockjs.path: "),
+      Arguments.of(new JsonObject().put("http", new JsonObject().put("allowedOrigins", new JsonArray()
+        .add("https://ok.example").add("https://dash.example/path"))), "http.allowedOrigins[1]: must be an origin"),
+      Arguments.of(new JsonObject().put("http", new JsonObject().put("allowedOrigins", "*")),
+        "http.allowedOrigins: must be a list")
     );
   }
 

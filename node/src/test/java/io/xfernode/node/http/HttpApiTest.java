@@ -30,13 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class HttpApiTest {
 
+  /** An origin the node's config allows besides its own. */
+  static final String DASHBOARD = "https://dash.example.com:8443";
+
   private TestCluster cluster;
   private HttpClient http;
   private String base;
 
   @BeforeAll
   void start() throws Exception {
-    cluster = TestCluster.start("http", 1);
+    cluster = TestCluster.start("http", 1, flags -> flags.put("http", flags.getJsonObject("http")
+      .put("allowedOrigins", new io.vertx.core.json.JsonArray().add(DASHBOARD))));
     http = HttpClient.newHttpClient();
     base = "http://127.0.0.1:" + cluster.node(0).httpPort();
   }
@@ -52,10 +56,81 @@ class HttpApiTest {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(java.time.Duration.ofSeconds(30));
     b = switch (method) {
       case "POST" -> b.POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
-      case "DELETE" -> b.DELETE();
+      case "DELETE" -> b.DELETE().header("Content-Type", "application/json");
       default -> b.GET();
     };
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A request as a web page in a browser would send it, with its {@code Origin}. */
+  private HttpResponse<String> fromPage(String origin, String method, String path, String contentType, String body)
+    throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(java.time.Duration.ofSeconds(30));
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void a_page_of_another_origin_cannot_submit_and_starts_nothing() throws Exception {
+    String id = "csrf-" + UUID.randomUUID();
+    String spec = new JsonObject().put("id", id).put("source", "random:?length=10").put("sink", "null:").encode();
+    // the form a foreign page can post without asking the browser first
+    HttpResponse<String> foreign = fromPage("http://evil.example", "POST", "/api/transfers", "text/plain", spec);
+    assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(403);
+    assertThat(new JsonObject(foreign.body()).getString("message"))
+      .startsWith("Origin: http://evil.example is not this node's origin");
+    // the same without an Origin (a page can suppress it): still not JSON, still refused
+    HttpResponse<String> plain = fromPage(null, "POST", "/api/transfers", "text/plain", spec);
+    assertThat(plain.statusCode()).as(plain.body()).isEqualTo(400);
+    assertThat(new JsonObject(plain.body()).getString("message"))
+      .isEqualTo("Content-Type: a request that changes state must be application/json, got text/plain");
+    HttpResponse<String> cancel = fromPage("http://evil.example", "DELETE", "/api/transfers/" + id, "application/json", null);
+    assertThat(cancel.statusCode()).isEqualTo(403);
+    assertThat(send("GET", "/api/transfers/" + id, null).statusCode()).as("nothing was started").isEqualTo(404);
+  }
+
+  @Test
+  void the_nodes_own_origin_and_the_configured_ones_may_call_it_and_answers_are_never_sniffed() throws Exception {
+    String own = "http://127.0.0.1:" + cluster.node(0).httpPort();
+    for (String origin : List.of(own, "http://localhost:" + cluster.node(0).httpPort(), DASHBOARD)) {
+      HttpResponse<String> r = fromPage(origin, "POST", "/api/transfers", "application/json; charset=utf-8",
+        new JsonObject().put("source", "random:?length=10").put("sink", "null:").encode());
+      assertThat(r.statusCode()).as("%s: %s", origin, r.body()).isEqualTo(201);
+    }
+    // another port of the same host is another origin
+    assertThat(fromPage("http://127.0.0.1:1", "GET", "/api/nodes", null, null).statusCode()).isEqualTo(403);
+    HttpResponse<String> nodes = fromPage(null, "GET", "/api/nodes", null, null);
+    assertThat(nodes.statusCode()).isEqualTo(200);
+    assertThat(nodes.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(nodes.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+      assertThat(csp).contains("default-src 'self'"));
+  }
+
+  @Test
+  void sockjs_refuses_a_foreign_origin() throws Exception {
+    HttpResponse<String> info = fromPage("http://evil.example", "GET", "/eventbus/info", null, null);
+    assertThat(info.statusCode()).isEqualTo(403);
+    HttpResponse<String> own = fromPage("http://127.0.0.1:" + cluster.node(0).httpPort(), "GET", "/eventbus/info",
+      null, null);
+    assertThat(own.statusCode()).isEqualTo(200);
+    CompletableFuture<Integer> refused = new CompletableFuture<>();
+    http.newWebSocketBuilder().header("Origin", "http://evil.example")
+      .buildAsync(URI.create("ws://127.0.0.1:" + cluster.node(0).httpPort() + "/eventbus/websocket"),
+        new WebSocket.Listener() { })
+      .whenComplete((w, t) -> {
+        if (t != null && t.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+          refused.complete(h.getResponse().statusCode());
+        } else {
+          refused.completeExceptionally(new AssertionError("a foreign origin's WebSocket was opened", t));
+        }
+      });
+    assertThat(refused.get(10, TimeUnit.SECONDS)).isEqualTo(403);
   }
 
   static String sha256(byte[] b) throws Exception {
