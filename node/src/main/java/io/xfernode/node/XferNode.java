@@ -196,7 +196,7 @@ public final class XferNode {
 
   private Engine.Config engineConfig() {
     NodeEnv env = new NodeEnv(config.nodeId(), config.host(), config.roots(), config.processAllow(),
-      config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts());
+      config.processEnv(), config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts());
     return new Engine.Config(env, elements, GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
       Engine.Config.DEFAULT_FINISHED_TTL_MS, pools, config.data().tls() != null);

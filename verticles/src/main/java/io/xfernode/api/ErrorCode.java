@@ -20,6 +20,8 @@ public final class ErrorCode {
   public static final int AT_CAPACITY = 429;
   /** Internal error. */
   public static final int INTERNAL = 500;
+  /** An outside party failed: a process exited non-zero, a remote HTTP server answered 5xx. */
+  public static final int BAD_GATEWAY = 502;
   /** A node is unavailable or left the cluster. */
   public static final int UNAVAILABLE = 503;
   /** Timed out. */
@@ -32,7 +34,7 @@ public final class ErrorCode {
   public static boolean isKnown(int code) {
     switch (code) {
       case BAD_REQUEST: case FORBIDDEN: case NOT_FOUND: case CONFLICT: case CHECKSUM_MISMATCH:
-      case AT_CAPACITY: case INTERNAL: case UNAVAILABLE: case TIMEOUT:
+      case AT_CAPACITY: case INTERNAL: case BAD_GATEWAY: case UNAVAILABLE: case TIMEOUT:
         return true;
       default:
         return false;

@@ -11,19 +11,22 @@ import java.util.Map;
  * @param host             the address other nodes reach this node on; TCP listeners bind it
  * @param roots            root name to directory
  * @param processAllow     the commands process elements may run
+ * @param processEnv       the environment variables a process element's command gets from the node's, besides
+ *                         {@code PATH} and {@code LANG}
  * @param maxBufferedBytes what all the transfers of the node may buffer together (SPEC 5)
  * @param chunkSize        the size of the buffers sources produce
  * @param parts            where the node keeps the list of partial files its file sinks write, so that it
  *                         can remove those of transfers that cannot resume after a crash; null for none
  */
 public record NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
-                      long maxBufferedBytes, int chunkSize, io.xfernode.file.PartJournal parts) {
+                      List<String> processEnv, long maxBufferedBytes, int chunkSize,
+                      io.xfernode.file.PartJournal parts) {
 
   public static final int DEFAULT_CHUNK = 256 * 1024;
 
   /** A node that keeps no list of partial files. */
   public NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
                  long maxBufferedBytes, int chunkSize) {
-    this(nodeId, host, roots, processAllow, maxBufferedBytes, chunkSize, null);
+    this(nodeId, host, roots, processAllow, List.of(), maxBufferedBytes, chunkSize, null);
   }
 }

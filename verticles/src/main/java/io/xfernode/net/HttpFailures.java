@@ -13,7 +13,7 @@ import java.security.cert.CertificateException;
  * to a code of the API:
  * <ul>
  *   <li>404 → 404 (not found);</li>
- *   <li>5xx → 503 (the service is unavailable);</li>
+ *   <li>5xx → 502 (the server failed: an outside party);</li>
  *   <li>any other 4xx → 400 (the request was wrong: the URL, its credentials or its headers);</li>
  *   <li>a 1xx or a 3xx that was not followed → 400 (the URL does not lead to the bytes).</li>
  * </ul>
@@ -30,7 +30,7 @@ public final class HttpFailures {
     if (status == 404) {
       return ErrorCode.NOT_FOUND;
     }
-    return status >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.BAD_REQUEST;
+    return status >= 500 ? ErrorCode.BAD_GATEWAY : ErrorCode.BAD_REQUEST;
   }
 
   /**

@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A command run by a {@code process} source or filter: what both share. The command is an argument list
  * whose first item must be on the node's allow-list exactly as written, and it never goes through a shell.
+ * It runs in the directory of the node's first root (by name), with an environment of {@code PATH},
+ * {@code LANG} and the variables {@code process.env} names; an argument that is an absolute path or has a
+ * {@code ..} segment (also after {@code --option=}) must resolve inside a root, and never into
+ * {@code /proc}, {@code /sys} or {@code /dev}. A non-zero exit is the command's failure: 502.
  * Its stderr goes to a temporary file, so no thread is needed to drain it, and the end of that file is
  * quoted when the command fails. Cancel kills it and everything it started.
  */
@@ -40,6 +44,9 @@ public final class ChildProcess {
   static final int STDERR_TAIL_CHARS = 500;
   private static final long EXIT_WAIT_SECONDS = 10;
   private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+  /** What a command's environment keeps of the node's, besides {@code process.env}. */
+  static final List<String> BASE_ENV = List.of("PATH", "LANG");
+  private static final List<Path> NEVER = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
 
   private final String name;
   private final String program;
@@ -100,7 +107,8 @@ public final class ChildProcess {
       return Future.failedFuture(e);
     }
     return ctx.blocking("start", () -> {
-      ChildProcess process = start(command, ctx.name(), keepStdin);
+      Path dir = checkArguments(command, ctx.env(), ctx.name() + ".command");
+      ChildProcess process = start(command, ctx.name(), keepStdin, dir, ctx.env().processEnv());
       if (ctx.cancelled()) {
         process.destroy();
       }
@@ -109,16 +117,68 @@ public final class ChildProcess {
   }
 
   /**
+   * Checks that every argument naming a path by itself (absolute, or with a {@code ..} segment) resolves
+   * inside a root of the node, following symbolic links; blocking (it reads the file system).
+   *
+   * @return the directory the command runs in: the node's first root, by name
+   * @throws XferException 403 naming {@code field[i]}
+   */
+  static Path checkArguments(List<String> command, NodeEnv env, String field) throws IOException {
+    List<Path> roots = new java.util.ArrayList<>();
+    for (Path root : new java.util.TreeMap<>(env.roots()).values()) {
+      roots.add(root.toRealPath());
+    }
+    if (roots.isEmpty()) {
+      throw XferException.forbidden(field, "this node has no root for a command to run in");
+    }
+    Path dir = roots.get(0);
+    for (int i = 1; i < command.size(); i++) {
+      String arg = command.get(i);
+      String value = arg.startsWith("-") && arg.indexOf('=') > 0 ? arg.substring(arg.indexOf('=') + 1) : arg;
+      if (!value.startsWith("/") && !Arrays.asList(value.split("/")).contains("..")) {
+        continue;
+      }
+      Path p = real(dir.resolve(value).normalize());
+      String item = field + "[" + i + "]";
+      if (NEVER.stream().anyMatch(p::startsWith)) {
+        throw XferException.forbidden(item, JsonFields.describe(arg) + ": /proc, /sys and /dev are never allowed");
+      }
+      if (roots.stream().noneMatch(p::startsWith)) {
+        throw XferException.forbidden(item, JsonFields.describe(arg) + " resolves outside the node's roots");
+      }
+    }
+    return dir;
+  }
+
+  /** {@code p} with its symbolic links resolved, as far as it exists. */
+  private static Path real(Path p) throws IOException {
+    Path existing = p;
+    while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return p;
+    }
+    return existing.toRealPath().resolve(existing.relativize(p));
+  }
+
+  /**
    * Starts {@code command}; blocking, so only on a thread of one's own.
    *
    * @param name       the element's name, for messages
    * @param keepStdin  whether the caller writes the process's stdin; otherwise it is closed at once
+   * @param dir        the directory it runs in
+   * @param envNames   what it keeps of the node's environment besides {@link #BASE_ENV}
    */
-  public static ChildProcess start(List<String> command, String name, boolean keepStdin) throws IOException {
+  public static ChildProcess start(List<String> command, String name, boolean keepStdin, Path dir,
+                                   List<String> envNames) throws IOException {
     Path stderr = Files.createTempFile("xfer-stderr-", ".txt");
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile()).directory(dir.toFile());
+      builder.environment().keySet().retainAll(new java.util.HashSet<>(
+        java.util.stream.Stream.concat(BASE_ENV.stream(), envNames.stream()).toList()));
+      process = builder.start();
     } catch (IOException e) {
       Files.deleteIfExists(stderr);
       throw new XferException(ErrorCode.INTERNAL, name + ".command: cannot run " + JsonFields.describe(command.get(0))
@@ -191,7 +251,7 @@ public final class ChildProcess {
     int code = process.waitFor();
     if (code != 0) {
       String tail = stderrTail();
-      throw new XferException(ErrorCode.INTERNAL, "the command " + JsonFields.describe(program)
+      throw new XferException(ErrorCode.BAD_GATEWAY, "the command " + JsonFields.describe(program)
         + " exited with code " + code
         + (tail.isEmpty() ? " and wrote nothing to stderr" : "; stderr ends with: " + tail), name);
     }

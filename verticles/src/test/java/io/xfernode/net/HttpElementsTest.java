@@ -221,11 +221,11 @@ class HttpElementsTest {
   }
 
   @Test
-  void a_put_answered_with_500_fails_with_503_and_the_status_in_the_message() throws Exception {
+  void a_put_answered_with_500_fails_with_502_and_the_status_in_the_message() throws Exception {
     JsonObject status = fx.run(new JsonObject().put("source", random()).put("sink", http(base + "/fail/x")));
     assertThat(status.getString("state")).isEqualTo("FAILED");
     JsonObject error = status.getJsonObject("error");
-    assertThat(error.getInteger("code")).isEqualTo(503);
+    assertThat(error.getInteger("code")).as("an outside party failed").isEqualTo(502);
     assertThat(error.getString("message"))
       .isEqualTo("sink.url: PUT " + base + "/fail/x answered 500 Internal Server Error");
     assertThat(error.getString("element")).isEqualTo("sink");

@@ -33,7 +33,7 @@ class ProcessElementsTest {
 
   @BeforeAll
   void start() throws Exception {
-    fx = EngineFixture.start(memory.registry(), List.of("cat", "tr", "false", "sh-is-not-allowed"));
+    fx = EngineFixture.start(memory.registry(), List.of("cat", "tr", "false", "sh-is-not-allowed", "env", "pwd"));
   }
 
   @AfterAll
@@ -69,7 +69,7 @@ class ProcessElementsTest {
   @Test
   void the_process_source_gives_the_bytes_cat_reads_from_a_file() throws Exception {
     byte[] bytes = RandomBytes.bytes(10, 2 * 1024 * 1024 + 5);
-    Path file = Files.createTempFile("xfer-process-source", ".bin");
+    Path file = fx.path("process-source.bin"); // inside the root: an argument may not reach past it
     try {
       Files.write(file, bytes);
       JsonObject status = fx.run(new JsonObject()
@@ -116,6 +116,7 @@ class ProcessElementsTest {
   @Test
   void a_source_command_that_exits_non_zero_fails_the_transfer_naming_the_element() throws Exception {
     JsonObject error = failed(source("false"));
+    assertThat(error.getInteger("code")).as("the command failed: an outside party").isEqualTo(502);
     assertThat(error.getString("element")).isEqualTo("source");
     assertThat(error.getString("message")).contains("exited with code 1");
   }
@@ -129,10 +130,45 @@ class ProcessElementsTest {
 
   @Test
   void a_failure_quotes_the_end_of_stderr() throws Exception {
-    JsonObject error = failed(source("cat", "/no/such/file/for/xfernode"));
+    JsonObject error = failed(source("cat", "no/such/file/for/xfernode"));
     assertThat(error.getString("element")).isEqualTo("source");
-    assertThat(error.getString("message")).contains("exited with code 1").contains("/no/such/file/for/xfernode")
+    assertThat(error.getString("message")).contains("exited with code 1").contains("no/such/file/for/xfernode")
       .contains("No such file");
+  }
+
+  @Test
+  void arguments_that_reach_past_the_roots_are_refused_with_403_naming_the_item() throws Exception {
+    assertRefused(source("cat", "/etc/passwd"), 403, "source.command[1]: \"/etc/passwd\" resolves outside the node's roots");
+    assertRefused(source("cat", "/proc/self/environ"), 403,
+      "source.command[1]: \"/proc/self/environ\": /proc, /sys and /dev are never allowed");
+    assertRefused(source("cat", "../../../etc/passwd"), 403, "source.command[1]: \"../../../etc/passwd\" resolves outside");
+    assertRefused(source("cat", "a", "--file=/etc/shadow"), 403, "source.command[2]: \"--file=/etc/shadow\" resolves outside");
+    assertRefused(pipe(filter("tr", "a", "/etc/hosts")), 403, "filters[0].command[2]");
+    // a link inside the root that points out of it is followed
+    Files.createSymbolicLink(fx.path("to-etc"), Path.of("/etc"));
+    assertRefused(source("cat", fx.root().resolve("to-etc/passwd").toString()), 403, "resolves outside the node's roots");
+  }
+
+  @Test
+  void a_command_runs_in_the_root_with_paths_inside_it_and_a_reduced_environment() throws Exception {
+    byte[] data = RandomBytes.bytes(3, 70_000);
+    Files.write(fx.path("args-in.bin"), data);
+    // relative to the directory it runs in (the root), and absolute inside the root: both allowed
+    for (String arg : List.of("args-in.bin", fx.root().resolve("args-in.bin").toString(), "sub/../args-in.bin")) {
+      Files.createDirectories(fx.path("sub"));
+      JsonObject status = fx.run(source("cat", arg).put("sink", new JsonObject().put("type", "digest")));
+      assertThat(status.getString("state")).as("%s: %s", arg, status.getJsonObject("error")).isEqualTo("DONE");
+      assertThat(status.getLong("bytes")).as(arg).isEqualTo(data.length);
+    }
+    // where it runs, and with what environment: as the command itself sees them
+    assertThat(fx.run(source("pwd").put("sink", new JsonObject().put("type", "memory").put("key", "pwd")))
+      .getString("state")).isEqualTo("DONE");
+    assertThat(new String(memory.get("pwd"), StandardCharsets.UTF_8).trim()).isEqualTo(fx.root().toRealPath().toString());
+    assertThat(fx.run(source("env").put("sink", new JsonObject().put("type", "memory").put("key", "env")))
+      .getString("state")).isEqualTo("DONE");
+    List<String> names = new String(memory.get("env"), StandardCharsets.UTF_8).lines()
+      .map(l -> l.substring(0, Math.max(0, l.indexOf('=')))).toList();
+    assertThat(names).as("the command's environment").isSubsetOf("PATH", "LANG").contains("PATH");
   }
 
   private JsonObject failed(JsonObject spec) throws Exception {

@@ -28,6 +28,7 @@ public final class NodeConfig {
   static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_%-]{1,253}");
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{0,200}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   /** A browser origin: scheme, host and optional port, nothing else. */
   private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.:_\\[\\]-]{1,253}(:[0-9]{1,5})?");
 
@@ -48,6 +49,7 @@ public final class NodeConfig {
   private final Limits limits;
   private final List<String> processAllow;
   private final List<String> allowedOrigins;
+  private final List<String> processEnv;
   private final JsonObject json;
 
   private NodeConfig(Builder b) {
@@ -65,6 +67,7 @@ public final class NodeConfig {
     this.limits = b.limits;
     this.processAllow = List.copyOf(b.processAllow);
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
+    this.processEnv = List.copyOf(b.processEnv);
     this.json = b.json;
   }
 
@@ -160,7 +163,16 @@ public final class NodeConfig {
       maxBufferedBytes(r),
       (int) r.integer("limits.maxRequestBytes", 1024, 64L * 1024 * 1024));
 
-    ConfigReader.refuseUnknown("process", r.object("process"), Set.of("allow"));
+    ConfigReader.refuseUnknown("process", r.object("process"), Set.of("allow", "env"));
+    JsonArray envNames = r.array("process.env");
+    for (int i = 0; i < envNames.size(); i++) {
+      Object name = envNames.getValue(i);
+      if (!(name instanceof String) || !ENV_NAME.matcher((String) name).matches()) {
+        throw new ConfigException("process.env[" + i + "]", "must be an environment variable's name, got "
+          + ConfigReader.describe(name));
+      }
+      b.processEnv.add((String) name);
+    }
     JsonArray allow = r.array("process.allow");
     for (int i = 0; i < allow.size(); i++) {
       Object cmd = allow.getValue(i);
@@ -286,6 +298,11 @@ public final class NodeConfig {
     return limits;
   }
 
+  /** Environment variables a process element's command gets from the node's, besides PATH and LANG. */
+  public List<String> processEnv() {
+    return processEnv;
+  }
+
   /** Origins besides the node's own that may call the HTTP API and SockJS from a browser. */
   public List<String> allowedOrigins() {
     return allowedOrigins;
@@ -316,6 +333,7 @@ public final class NodeConfig {
     b.limits = limits;
     b.processAllow.addAll(processAllow);
     b.allowedOrigins.addAll(allowedOrigins);
+    b.processEnv.addAll(processEnv);
     b.json = json.copy().put("nodeId", nodeId);
     return b;
   }
@@ -335,6 +353,7 @@ public final class NodeConfig {
     Limits limits;
     final List<String> processAllow = new ArrayList<>();
     final List<String> allowedOrigins = new ArrayList<>();
+    final List<String> processEnv = new ArrayList<>();
     JsonObject json;
   }
 }

@@ -107,9 +107,10 @@ class NodeConfigLoaderTest {
   void a_json_conf_file_is_read_as_json() throws Exception {
     Path conf = dir.resolve("node.json");
     Files.writeString(conf, new JsonObject().put("process", new JsonObject()
-      .put("allow", new JsonArray().add("cat").add("/usr/bin/tr"))).encode());
+      .put("allow", new JsonArray().add("cat").add("/usr/bin/tr")).put("env", new JsonArray().add("TZ"))).encode());
     NodeConfig config = load(conf, Map.of(), Map.of(), new JsonObject());
     assertThat(config.processAllow()).containsExactly("cat", "/usr/bin/tr");
+    assertThat(config.processEnv()).containsExactly("TZ");
   }
 
   @Test
@@ -136,6 +137,8 @@ class NodeConfigLoaderTest {
         "limits.maxRequestBytes: "),
       Arguments.of(new JsonObject().put("process", new JsonObject().put("allow", new JsonArray().add(1))),
         "process.allow[0]: "),
+      Arguments.of(new JsonObject().put("process", new JsonObject().put("env", new JsonArray().add("A=B"))),
+        "process.env[0]: must be an environment variable's name"),
       Arguments.of(new JsonObject().put("pools", new JsonArray().add(new JsonObject())), "pools[0].name: "),
       Arguments.of(new JsonObject().put("pools", new JsonArray().add(new JsonObject().put("name", "p")
         .put("max", 2))), "pools[0].max: unknown key"),
