@@ -182,6 +182,9 @@ public final class XferNode {
       })
       .compose(bound -> {
         dataPortNumber = bound.port();
+        // no element may connect to what this node listens on for control, data and the cluster
+        config.egress().ownPorts(bridgePort, httpPort, dataPortNumber, clusterManager.getNodeInfo().port(),
+          clusterManager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort());
         synchronized (info) {
           info.put("data", new JsonObject().put("host", config.data().host()).put("port", dataPortNumber));
           info.put("bridge", new JsonObject().put("host", config.bridge().host()).put("port", bridgePort));
@@ -196,7 +199,7 @@ public final class XferNode {
 
   private Engine.Config engineConfig() {
     NodeEnv env = new NodeEnv(config.nodeId(), config.host(), config.roots(), config.processAllow(),
-      config.processEnv(), config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts());
+      config.processEnv(), config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts(), config.egress());
     return new Engine.Config(env, elements, GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
       Engine.Config.DEFAULT_FINISHED_TTL_MS, pools, config.data().tls() != null);

@@ -17,16 +17,18 @@ import java.util.Map;
  * @param chunkSize        the size of the buffers sources produce
  * @param parts            where the node keeps the list of partial files its file sinks write, so that it
  *                         can remove those of transfers that cannot resume after a crash; null for none
+ * @param egress           where elements that connect out may go
  */
 public record NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
                       List<String> processEnv, long maxBufferedBytes, int chunkSize,
-                      io.xfernode.file.PartJournal parts) {
+                      io.xfernode.file.PartJournal parts, io.xfernode.net.Egress egress) {
 
   public static final int DEFAULT_CHUNK = 256 * 1024;
 
   /** A node that keeps no list of partial files. */
   public NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
                  long maxBufferedBytes, int chunkSize) {
-    this(nodeId, host, roots, processAllow, List.of(), maxBufferedBytes, chunkSize, null);
+    this(nodeId, host, roots, processAllow, List.of(), maxBufferedBytes, chunkSize, null,
+      io.xfernode.net.Egress.open());
   }
 }

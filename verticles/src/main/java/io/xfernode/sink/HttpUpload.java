@@ -32,7 +32,7 @@ final class HttpUpload extends HttpExchange {
   @Override
   public Future<Void> setup(ElementContext ctx) {
     open(ctx);
-    return client.request(options.requestOptions())
+    return checkedRequest().compose(client::request)
       .recover(t -> Future.failedFuture(HttpFailures.transport(ctx.name(), options.describe(), t)))
       .map(req -> {
         request = req;

@@ -32,6 +32,7 @@ final class UdpSender extends Element {
   private final Promise<Void> done = Promise.promise();
   private ElementContext ctx;
   private DatagramSocket socket;
+  private String target;
   private ReadStream<Buffer> in;
   private Buffer pending;
   private Buffer partial;
@@ -56,9 +57,14 @@ final class UdpSender extends Element {
   @Override
   public Future<Void> setup(ElementContext ctx) {
     this.ctx = ctx;
-    socket = ctx.vertx().createDatagramSocket(new DatagramSocketOptions().setIpV6(options.host().contains(":")));
-    socket.exceptionHandler(this::fail);
-    return Future.succeededFuture();
+    // the target is resolved and checked against egress once; every datagram goes to that address
+    return ctx.blocking("egress", () -> ctx.env().egress().check(options.host(), options.port(), ctx.name() + ".host"))
+      .map(address -> {
+        target = address.getHostAddress();
+        socket = ctx.vertx().createDatagramSocket(new DatagramSocketOptions().setIpV6(address.getAddress().length == 16));
+        socket.exceptionHandler(this::fail);
+        return null;
+      });
   }
 
   @Override
@@ -180,7 +186,7 @@ final class UdpSender extends Element {
     next = null;
     inFlight++;
     int length = datagram.length();
-    socket.send(datagram, options.port(), options.host()).onComplete(ar -> {
+    socket.send(datagram, options.port(), target).onComplete(ar -> {
       inFlight--;
       if (ar.failed()) {
         fail(ar.cause());

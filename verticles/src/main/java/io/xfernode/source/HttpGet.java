@@ -43,7 +43,7 @@ final class HttpGet extends HttpExchange {
         reset();
       });
     }
-    client.request(options.requestOptions())
+    checkedRequest().compose(client::request)
       .compose(req -> {
         request = req;
         // the failure, if any, is reported once by this element; without a handler Vert.x logs a reset as an error

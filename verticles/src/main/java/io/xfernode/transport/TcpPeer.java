@@ -92,7 +92,7 @@ public final class TcpPeer {
   /** The connection: accepted (listen) or made with retry (connect); paused, reported in an INFO. */
   public Future<Connection> open(ElementContext ctx) {
     Future<NetSocket> socket = options.listen() ? accepted.future()
-      : Connector.connect(ctx.vertx(), options.transport(), ctx.name() + ".host");
+      : Connector.connect(ctx.vertx(), options.transport(), ctx.name() + ".host", ctx.env().egress());
     return socket.map(s -> {
       s.pause();
       connection = Connection.of(s, options.transport().protocol(), options.listen());

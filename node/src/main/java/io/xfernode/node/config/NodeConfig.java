@@ -33,7 +33,7 @@ public final class NodeConfig {
   private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.:_\\[\\]-]{1,253}(:[0-9]{1,5})?");
 
   private static final Set<String> TOP_KEYS = Set.of("nodeId", "host", "roots", "bridge", "sockjs", "http",
-    "data", "pools", "eventBus", "limits", "process", "state");
+    "data", "pools", "eventBus", "limits", "process", "state", "egress");
 
   private final String nodeId;
   private final boolean nodeIdGiven;
@@ -50,6 +50,7 @@ public final class NodeConfig {
   private final List<String> processAllow;
   private final List<String> allowedOrigins;
   private final List<String> processEnv;
+  private final io.xfernode.net.Egress egress;
   private final JsonObject json;
 
   private NodeConfig(Builder b) {
@@ -68,6 +69,7 @@ public final class NodeConfig {
     this.processAllow = List.copyOf(b.processAllow);
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.processEnv = List.copyOf(b.processEnv);
+    this.egress = b.egress;
     this.json = b.json;
   }
 
@@ -162,6 +164,14 @@ public final class NodeConfig {
       (int) r.integer("limits.maxTransfers", 1, 100_000),
       maxBufferedBytes(r),
       (int) r.integer("limits.maxRequestBytes", 1024, 64L * 1024 * 1024));
+
+    ConfigReader.refuseUnknown("egress", r.object("egress"), Set.of("allow", "deny"));
+    try {
+      b.egress = io.xfernode.net.Egress.of(r.array("egress.allow"), r.array("egress.deny"));
+    } catch (IllegalArgumentException e) {
+      int colon = e.getMessage().indexOf(": ");
+      throw new ConfigException(e.getMessage().substring(0, colon), e.getMessage().substring(colon + 2));
+    }
 
     ConfigReader.refuseUnknown("process", r.object("process"), Set.of("allow", "env"));
     JsonArray envNames = r.array("process.env");
@@ -298,6 +308,11 @@ public final class NodeConfig {
     return limits;
   }
 
+  /** Where elements that connect out may go; the node adds its own ports once they are bound. */
+  public io.xfernode.net.Egress egress() {
+    return egress;
+  }
+
   /** Environment variables a process element's command gets from the node's, besides PATH and LANG. */
   public List<String> processEnv() {
     return processEnv;
@@ -334,6 +349,7 @@ public final class NodeConfig {
     b.processAllow.addAll(processAllow);
     b.allowedOrigins.addAll(allowedOrigins);
     b.processEnv.addAll(processEnv);
+    b.egress = egress;
     b.json = json.copy().put("nodeId", nodeId);
     return b;
   }
@@ -354,6 +370,7 @@ public final class NodeConfig {
     final List<String> processAllow = new ArrayList<>();
     final List<String> allowedOrigins = new ArrayList<>();
     final List<String> processEnv = new ArrayList<>();
+    io.xfernode.net.Egress egress;
     JsonObject json;
   }
 }
