@@ -34,6 +34,11 @@ public final class Sender {
 
   /** How often a stream tries another connection after its own broke (with resume). */
   static final int MAX_REOPENS = 3;
+  /**
+   * How many connections a stream may find closed before it sent anything on them: nothing is lost by
+   * trying another, but a peer whose connections all close at once must not be tried forever.
+   */
+  static final int MAX_UNUSED = 8;
 
   private final Pools pools;
   private final PoolLink link;
@@ -205,6 +210,9 @@ public final class Sender {
     private boolean sending;
     private boolean waiting;
     private int reopens;
+    private int unused;
+    /** The connections this stream lost or found closed: never chosen again for it. */
+    private final Set<PoolConnection> dead = new java.util.HashSet<>();
 
     Stream(int index) {
       this.index = index;
@@ -392,7 +400,8 @@ public final class Sender {
       unacked.clear();
       eofSent = false;
       open = false;
-      pools.connection(link.pool(), link.downNode(), Set.of(connection)).onComplete(ar -> {
+      dead.add(connection);
+      pools.connection(link.pool(), link.downNode(), Set.copyOf(dead)).onComplete(ar -> {
         if (ar.succeeded()) {
           start(ar.result());
         } else {
@@ -401,14 +410,18 @@ public final class Sender {
       });
     }
 
-    /** Opens this stream on another connection than {@code dead}, a few times at most. */
-    private void another(PoolConnection dead, String reason) {
-      if (++reopens > MAX_REOPENS) {
+    /**
+     * Opens this stream on a connection it has not found closed yet (the pool opens a new one when none is
+     * left), {@value #MAX_UNUSED} times at most: nothing was sent on {@code closed}.
+     */
+    private void another(PoolConnection closed, String reason) {
+      if (++unused > MAX_UNUSED) {
         fail(new XferException(ErrorCode.UNAVAILABLE, "no connection of pool " + link.pool() + " to "
           + link.downNode() + " stayed up: " + reason));
         return;
       }
-      pools.connection(link.pool(), link.downNode(), Set.of(dead)).onComplete(ar -> {
+      dead.add(closed);
+      pools.connection(link.pool(), link.downNode(), Set.copyOf(dead)).onComplete(ar -> {
         if (ar.succeeded()) {
           start(ar.result());
         } else {
