@@ -47,10 +47,10 @@ public final class NoBlockingCalls implements BeforeAllCallback, AfterAllCallbac
       // Vert.x itself: a closing context shuts its worker pool down; a TLS context is made once and cached
       builder.allowBlockingCallsInside("io.vertx.core.internal.WorkerPool", "close");
       builder.allowBlockingCallsInside("io.vertx.core.internal.tls.SslContextProvider", "createContext");
-      // ... and draws its reply addresses and SockJS session ids from the platform's generator, which reads
-      // /dev/urandom (the kernel's generator: it never waits once the system is up)
-      builder.allowBlockingCallsInside("io.vertx.core.eventbus.impl.clustered.ClusteredEventBus", "generateReplyAddress");
-      builder.allowBlockingCallsInside("io.vertx.ext.auth.prng.VertxContextPRNG", "current");
+      // the platform's generator reads /dev/urandom, the kernel's generator, which never waits once the system
+      // is up: Vert.x draws reply addresses and SockJS ids and entropy from it (the node's own ids and tokens
+      // come from a seeded DRBG, see Secrets)
+      builder.allowBlockingCallsInside("sun.security.provider.NativePRNG", "engineNextBytes");
       // Netty's adaptive allocator takes a short lock when it grows or frees a magazine (its own integration,
       // loaded too, does not list it yet)
       builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$MagazineGroup", "tryExpandMagazines");
