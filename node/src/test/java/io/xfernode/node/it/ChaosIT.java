@@ -245,7 +245,7 @@ class ChaosIT {
           .put("source", "file://" + IDS[p[0]] + "/data/src.bin")
           .put("sink", "file://" + IDS[p[1]] + "/data/" + out)
           .put("options", new JsonObject().put("checksum", "sha256").put("rateLimit", 8 << 20)
-            .put("streams", 1 + k % 3));
+            .put("streams", 1 + k % 3).put("hop", k % 4 == 3 ? "direct" : "pool"));
         request(controller, Addresses.SUBMIT, spec);
         transfers.put(id, new Transfer(p[0], p[1], controller, out));
       }
@@ -272,6 +272,10 @@ class ChaosIT {
           .isEqualTo(sha256(Files.readAllBytes(root(t.from).resolve("src.bin"))));
       } else {
         assertThat(dest).as("nothing at the destination of %s, which ended %s", id, state).doesNotExist();
+        // the lost node is the cause, whichever hop heard of it first (a reset is a symptom)
+        JsonObject error = request(survivor(victim), Addresses.STATUS, new JsonObject().put("id", id))
+          .getJsonObject("error");
+        assertThat(error.getInteger("code")).as("%s: %s", id, error).isEqualTo(503);
       }
     }
     System.out.println("chaos round " + tag + " (killed " + v + "): " + ids.stream()
@@ -293,6 +297,10 @@ class ChaosIT {
     assertThat(finals.get(after)).containsExactly("DONE");
     assertThat(sha256(Files.readAllBytes(root(victim).resolve(after + ".bin"))))
       .isEqualTo(sha256(Files.readAllBytes(root(0).resolve("src.bin"))));
+  }
+
+  private static int survivor(int victim) {
+    return victim == 0 ? 1 : 0;
   }
 
   private record Transfer(int from, int to, int controller, String out) {
