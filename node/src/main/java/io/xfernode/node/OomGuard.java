@@ -48,10 +48,8 @@ public final class OomGuard {
 
   private static void halt(VirtualMachineError fatal) {
     try {
-      // no stack trace: it would need memory, and the cause is known
-      System.err.println("xfernode: " + fatal + " on thread " + Thread.currentThread().getName()
-        + ": the node stops now (exit " + EXIT_CODE + ")");
-      System.err.flush();
+      // no stack trace: it would need memory, and the cause is known; if even logging fails, it halts anyway
+      log.error("{} on thread {}: the node stops now (exit {})", fatal, Thread.currentThread().getName(), EXIT_CODE);
     } finally {
       Runtime.getRuntime().halt(EXIT_CODE);
     }
