@@ -23,8 +23,7 @@ final class FileToSocket extends GlueBase {
   static final long STEP = 8L << 20;
 
   FileToSocket(Mechanism tcp) {
-    super(Mechanism.CHANNEL, tcp, Cost.of(0, 0), "on the event loop: "
-      + (tcp == Mechanism.TCP_LISTEN ? "connects to the downstream's listener" : "listens, takes the downstream's connection")
+    super(Mechanism.CHANNEL, tcp, Cost.of(0, 0), TcpEnd.sending(tcp)
       + " and sends the file as regions (sendfile: no copy in user space)");
   }
 

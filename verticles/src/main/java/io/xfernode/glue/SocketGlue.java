@@ -24,9 +24,7 @@ final class SocketGlue extends GlueBase {
   }
 
   static SocketGlue to(Mechanism tcp) {
-    return new SocketGlue(Mechanism.PUSH, tcp, "on the event loop: "
-      + (tcp == Mechanism.TCP_LISTEN ? "connects to the downstream's listener" : "listens, takes the downstream's connection")
-      + " and writes the upstream's bytes into it");
+    return new SocketGlue(Mechanism.PUSH, tcp, TcpEnd.sending(tcp) + " and writes the upstream's bytes into it");
   }
 
   static SocketGlue from(Mechanism tcp) {

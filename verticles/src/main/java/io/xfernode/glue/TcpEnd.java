@@ -38,6 +38,12 @@ final class TcpEnd {
   private static final Logger log = LoggerFactory.getLogger(TcpEnd.class);
 
   /** How long an accepted connection has to present the token. */
+  /** @return how a glue that sends into a hop of {@code tcp} meets its peer, for its description */
+  static String sending(Mechanism tcp) {
+    return "on the event loop: " + (tcp == Mechanism.TCP_LISTEN ? "connects to the downstream's listener"
+      : "listens, takes the downstream's connection");
+  }
+
   static final long TOKEN_WAIT_MS = 10_000;
   static final int CONNECT_TIMEOUT_MS = 10_000;
 
