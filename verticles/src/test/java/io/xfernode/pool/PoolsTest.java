@@ -239,6 +239,10 @@ class PoolsTest {
       PoolLink link = link("default", 1, token(), "c", "d", null, false);
       PoolKit.OrderedReceiver r = own.receiveBytes(link, id);
       await(Future.all(own.sendBytes(link, id, data(1000, 11)), r.receiver().completion()));
+      // the accepted connection announces itself to its listener over the event bus, which may land
+      // after the transfer ended
+      own.until("d's data port lists the connection from c", () -> own.registry.listeners().stream()
+        .anyMatch(l -> l.toJson().getJsonArray("children").size() == 1));
       var dataPortOfD = own.registry.listeners().stream()
         .filter(l -> l.toJson().getJsonArray("children").size() == 1).findFirst().orElseThrow();
       JsonArray children = dataPortOfD.toJson().getJsonArray("children");
