@@ -10,7 +10,7 @@ import java.util.Map;
  * @param nodeId           this node's id
  * @param host             the address other nodes reach this node on; TCP listeners bind it
  * @param roots            root name to directory
- * @param processAllow     the commands process elements may run
+ * @param processAllow     the commands process elements may run, and with which arguments
  * @param processEnv       the environment variables a process element's command gets from the node's, besides
  *                         {@code PATH} and {@code LANG}
  * @param maxBufferedBytes what all the transfers of the node may buffer together (SPEC 5)
@@ -19,7 +19,8 @@ import java.util.Map;
  *                         can remove those of transfers that cannot resume after a crash; null for none
  * @param egress           where elements that connect out may go
  */
-public record NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
+public record NodeEnv(String nodeId, String host, Map<String, Path> roots,
+                      io.xfernode.process.CommandRules processAllow,
                       List<String> processEnv, long maxBufferedBytes, int chunkSize,
                       io.xfernode.file.PartJournal parts, io.xfernode.net.Egress egress) {
 
@@ -28,7 +29,7 @@ public record NodeEnv(String nodeId, String host, Map<String, Path> roots, List<
   /** A node that keeps no list of partial files. */
   public NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
                  long maxBufferedBytes, int chunkSize) {
-    this(nodeId, host, roots, processAllow, List.of(), maxBufferedBytes, chunkSize, null,
+    this(nodeId, host, roots, io.xfernode.process.CommandRules.commands(processAllow), List.of(), maxBufferedBytes, chunkSize, null,
       io.xfernode.net.Egress.open());
   }
 }

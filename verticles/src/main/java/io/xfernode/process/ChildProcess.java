@@ -89,9 +89,7 @@ public final class ChildProcess {
 
   /** @throws XferException 403 naming {@code field} unless {@code command[0]} is allow-listed on this node */
   public static void checkAllowed(List<String> command, NodeEnv env, String field) {
-    if (!env.processAllow().contains(command.get(0))) {
-      throw XferException.forbidden(field, JsonFields.describe(command.get(0)) + " is not allow-listed");
-    }
+    env.processAllow().check(command, field);
   }
 
   /**
