@@ -3,7 +3,7 @@
 /*
  * xfer: drive an xfernode cluster through a node's TCP bridge.
  *
- *   node xfer.js [--host H] [--port P] nodes
+ *   node xfer.js [--host H] [--port P] [--token T] nodes
  *   node xfer.js plan   SPEC
  *   node xfer.js submit SPEC
  *   node xfer.js run    SPEC      # submit, print progress on stderr, print the final status
@@ -11,6 +11,7 @@
  *   node xfer.js list
  *   node xfer.js cancel ID [REASON]
  *
+ * --token (or the XFER_TOKEN environment variable) is the node's auth token, where it has tokens.
  * SPEC is a transfer spec as JSON text, or @file for a file holding one. Replies are printed as JSON.
  * Exit codes: 0 success (run: the transfer is DONE), 1 the transfer ended FAILED or CANCELLED,
  * 2 the node refused the request (its code and message are printed on stderr), 3 no connection.
@@ -19,10 +20,11 @@ const fs = require('fs');
 const { Bridge, BridgeError } = require('./xfernode-bridge');
 
 function parseArgs(argv) {
-  const opts = { host: '127.0.0.1', port: 7000, rest: [] };
+  const opts = { host: '127.0.0.1', port: 7000, token: process.env.XFER_TOKEN || null, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--host') opts.host = argv[++i];
     else if (argv[i] === '--port') opts.port = Number(argv[++i]);
+    else if (argv[i] === '--token') opts.token = argv[++i];
     else opts.rest.push(argv[i]);
   }
   return opts;
@@ -40,10 +42,10 @@ function progress(event) {
 }
 
 async function main() {
-  const { host, port, rest: [command, arg, extra] } = parseArgs(process.argv.slice(2));
+  const { host, port, token, rest: [command, arg, extra] } = parseArgs(process.argv.slice(2));
   let bridge;
   try {
-    bridge = await Bridge.connect({ host, port });
+    bridge = await Bridge.connect({ host, port, token });
   } catch (e) {
     console.error(`xfer: cannot reach ${host}:${port}: ${e.message}`);
     return 3;

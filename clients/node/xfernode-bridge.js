@@ -28,9 +28,10 @@ class BridgeError extends Error {
 }
 
 class Bridge {
-  constructor(socket, timeoutMs) {
+  constructor(socket, timeoutMs, token) {
     this.socket = socket;
     this.timeoutMs = timeoutMs;
+    this.authorization = token ? `Bearer ${token}` : null;
     this.pending = new Map();   // reply address -> {resolve, reject, timer}
     this.handlers = new Map();  // subscribed address -> callback(body)
     this.buffered = Buffer.alloc(0);
@@ -40,14 +41,14 @@ class Bridge {
   }
 
   /** Connects to a node's bridge; resolves once connected. */
-  static connect({ host = '127.0.0.1', port = 7000, timeoutMs = 30000 } = {}) {
+  static connect({ host = '127.0.0.1', port = 7000, timeoutMs = 30000, token = null } = {}) {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port });
       // small request frames go out at once, not after the peer's delayed ACK (Nagle)
       socket.setNoDelay(true);
       socket.once('connect', () => {
         socket.removeListener('error', reject);
-        resolve(new Bridge(socket, timeoutMs));
+        resolve(new Bridge(socket, timeoutMs, token));
       });
       socket.once('error', reject);
     });
@@ -123,6 +124,9 @@ class Bridge {
   // -- frames ------------------------------------------------------------------------------------
 
   send(frame) {
+    if (this.authorization && frame.type !== 'ping') {
+      frame.headers = { ...(frame.headers || {}), authorization: this.authorization };
+    }
     const json = Buffer.from(JSON.stringify(frame), 'utf8');
     const header = Buffer.alloc(4);
     header.writeUInt32BE(json.length, 0);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """xfer: drive an xfernode cluster through a node's TCP bridge.
 
-    xfer.py [--host H] [--port P] nodes
+    xfer.py [--host H] [--port P] [--token T] nodes
     xfer.py plan   SPEC
     xfer.py submit SPEC
     xfer.py run    SPEC        # submit, print progress on stderr, print the final status
@@ -9,6 +9,7 @@
     xfer.py list   [--state S] [--limit N]
     xfer.py cancel ID [--reason R]
 
+--token (or the XFER_TOKEN environment variable) is the node's auth token, where it has tokens.
 SPEC is a transfer spec as JSON text, or @file for a file holding one. Replies are printed as JSON.
 Exit codes: 0 success (run: the transfer is DONE), 1 the transfer ended FAILED or CANCELLED,
 2 the node refused the request (its code and message are printed on stderr), 3 no connection.
@@ -16,6 +17,7 @@ Exit codes: 0 success (run: the transfer is DONE), 1 the transfer ended FAILED o
 
 import argparse
 import json
+import os
 import sys
 
 from xfernode_bridge import Bridge, BridgeError
@@ -43,6 +45,8 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7000)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a reply")
+    parser.add_argument("--token", default=os.environ.get("XFER_TOKEN"),
+                        help="the node's auth token (default: $XFER_TOKEN)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("nodes")
     for name in ("plan", "submit", "run"):
@@ -57,7 +61,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     try:
-        bridge = Bridge(args.host, args.port, args.timeout)
+        bridge = Bridge(args.host, args.port, args.timeout, token=args.token)
     except OSError as e:
         print("xfer: cannot reach %s:%d: %s" % (args.host, args.port, e), file=sys.stderr)
         return 3

@@ -34,8 +34,10 @@ class BridgeError(Exception):
 class Bridge:
     """One connection to a node's TCP bridge. Thread-safe; a reader thread dispatches what arrives."""
 
-    def __init__(self, host="127.0.0.1", port=7000, timeout=30.0):
+    def __init__(self, host="127.0.0.1", port=7000, timeout=30.0, token=None):
+        """`token`: the node's auth token, sent as headers.authorization on every frame."""
         self.timeout = timeout
+        self._authorization = None if token is None else "Bearer " + token
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._sock.settimeout(None)
         # small request frames go out at once: with Nagle, a frame sent while the previous one is unacked
@@ -162,6 +164,8 @@ class Bridge:
     # -- frames ----------------------------------------------------------------------------------
 
     def _send(self, frame):
+        if self._authorization is not None and frame.get("type") != "ping":
+            frame.setdefault("headers", {})["authorization"] = self._authorization
         data = json.dumps(frame).encode("utf-8")
         with self._send_lock:
             self._sock.sendall(struct.pack(">I", len(data)) + data)

@@ -123,6 +123,13 @@ public final class XferNode {
   }
 
   private Future<Void> startServices() {
+    if (config.tokens().required()) {
+      log.info("auth: {} token(s) configured; every control request must carry one", config.tokens().tokens().size());
+    } else if (config.allowAnonymous()) {
+      log.warn("auth: no tokens and auth.allowAnonymous is true: anyone who reaches {}:{} (bridge) or {}:{} (HTTP, "
+        + "SockJS) may move any byte in this node's roots", config.bridge().host(), config.bridge().port(),
+        config.http().host(), config.http().port());
+    }
     return vertx.executeBlocking(() -> {
         createRoots();
         return ElementRegistry.load(); // reads the element types' service files from the jars
@@ -157,13 +164,14 @@ public final class XferNode {
           .compose(v -> poolsChanged());
       })
       .compose(v -> PortBinder.bind("bridge.port", config.bridge(), () -> TcpBridge.create(vertx,
-        TlsConfig.fromJson("bridge.tls", config.bridge().tls()), config.limits().maxRequestBytes())))
+        TlsConfig.fromJson("bridge.tls", config.bridge().tls()), config.limits().maxRequestBytes(),
+        new io.xfernode.node.bridge.FrameGate(config.tokens()))))
       .compose(bound -> {
         bridge = bound.listener();
         bridgePort = bound.port();
         return PortBinder.bind("http.port", config.http(), () -> HttpApi.create(vertx, config.sockjsPath(),
           config.limits().maxRequestBytes(), TlsConfig.fromJson("http.tls", config.http().tls()),
-          config.http().host(), config.allowedOrigins()));
+          config.http().host(), config.allowedOrigins(), config.tokens()));
       })
       .compose(bound -> {
         http = bound.listener();

@@ -36,9 +36,18 @@ public final class BridgeClient implements AutoCloseable {
 
   /** Sends a request to {@code address} and returns the frame that answers it (a message or an err). */
   public JsonObject request(String address, JsonObject body) throws IOException {
+    return request(address, body, null);
+  }
+
+  /** As {@link #request(String, JsonObject)}, with the frame's {@code headers}. */
+  public JsonObject request(String address, JsonObject body, JsonObject headers) throws IOException {
     String replyAddress = "reply-" + UUID.randomUUID();
-    send(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
-      .put("body", body));
+    JsonObject request = new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
+      .put("body", body);
+    if (headers != null) {
+      request.put("headers", headers);
+    }
+    send(request);
     while (true) {
       JsonObject frame = read();
       if ("err".equals(frame.getString("type")) || replyAddress.equals(frame.getString("address"))) {

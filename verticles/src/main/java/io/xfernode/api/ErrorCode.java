@@ -8,6 +8,8 @@ public final class ErrorCode {
 
   /** Bad request; the message names the field. */
   public static final int BAD_REQUEST = 400;
+  /** No token, or an unknown one, where tokens are configured. */
+  public static final int UNAUTHORIZED = 401;
   /** A path outside the roots, a command not allow-listed, or an address that is not permitted. */
   public static final int FORBIDDEN = 403;
   /** Unknown transfer, node, element type, pool or file. */
@@ -33,7 +35,7 @@ public final class ErrorCode {
   /** @return whether {@code code} is one of the codes above */
   public static boolean isKnown(int code) {
     switch (code) {
-      case BAD_REQUEST: case FORBIDDEN: case NOT_FOUND: case CONFLICT: case CHECKSUM_MISMATCH:
+      case BAD_REQUEST: case UNAUTHORIZED: case FORBIDDEN: case NOT_FOUND: case CONFLICT: case CHECKSUM_MISMATCH:
       case AT_CAPACITY: case INTERNAL: case BAD_GATEWAY: case UNAVAILABLE: case TIMEOUT:
         return true;
       default:

@@ -33,6 +33,10 @@ public class XferException extends RuntimeException {
     return new XferException(ErrorCode.BAD_REQUEST, field + ": " + reason);
   }
 
+  public static XferException unauthorized(String field, String reason) {
+    return new XferException(ErrorCode.UNAUTHORIZED, field + ": " + reason);
+  }
+
   public static XferException forbidden(String field, String reason) {
     return new XferException(ErrorCode.FORBIDDEN, field + ": " + reason);
   }

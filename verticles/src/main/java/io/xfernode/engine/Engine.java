@@ -225,21 +225,29 @@ public final class Engine {
 
   /** {@code xfer.submit}: replies once every element is set up and the transfer runs. */
   public Future<JsonObject> submit(JsonObject request) {
-    return prepare(request).compose(this::launch);
+    return submit(request, io.xfernode.api.Caller.CLUSTER);
+  }
+
+  /** {@code xfer.submit} on behalf of {@code caller}, whose token's name the status keeps as {@code submittedBy}. */
+  public Future<JsonObject> submit(JsonObject request, io.xfernode.api.Caller caller) {
+    return prepare(request).compose(p -> launch(p, caller.name()));
   }
 
   /** Runs a plan made elsewhere, as is: for tools and tests that need a chain the planner would not pick. */
   public Future<JsonObject> submitPlan(String id, Plan plan) {
-    return launch(new Prepared(TransferSpec.forPlan(id), plan));
+    return launch(new Prepared(TransferSpec.forPlan(id), plan), null);
   }
 
-  private Future<JsonObject> launch(Prepared p) {
+  private Future<JsonObject> launch(Prepared p, String submittedBy) {
     if (!admit()) {
       return Future.failedFuture(new XferException(ErrorCode.AT_CAPACITY, "node " + nodeId() + " already runs "
         + config.maxTransfers() + " transfers (limits.maxTransfers); retry later"));
     }
     String id = p.spec().id();
     JsonObject pending = new JsonObject().put("id", id).put("state", State.PENDING.name()).put("node", nodeId());
+    if (submittedBy != null) {
+      pending.put("submittedBy", submittedBy);
+    }
     java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
     Runnable unadmit = () -> {
       if (counted.getAndSet(false)) {
@@ -253,6 +261,7 @@ public final class Engine {
       Promise<JsonObject> submitted = Promise.promise();
       Controller controller = new Controller(vertx, ((VertxInternal) vertx).createEventLoopContext(), nodeId(),
         p.spec(), p.plan(), store, submitted, this::finished);
+      controller.submittedBy(submittedBy);
       active.put(id, controller);
       unadmit.run();
       changed();
@@ -322,6 +331,11 @@ public final class Engine {
 
   /** {@code xfer.cancel}: replies with the status once every element has stopped and cleaned up. */
   public Future<JsonObject> cancel(JsonObject request) {
+    return cancel(request, io.xfernode.api.Caller.CLUSTER);
+  }
+
+  /** {@code xfer.cancel} on behalf of {@code caller}: only the transfer's submitter or an admin may. */
+  public Future<JsonObject> cancel(JsonObject request, io.xfernode.api.Caller caller) {
     String id;
     String reason;
     try {
@@ -334,6 +348,10 @@ public final class Engine {
     return store.get(id).compose(s -> {
       if (s == null) {
         return Future.failedFuture(XferException.notFound("id", "no transfer \"" + id + "\""));
+      }
+      if (!caller.mayCancel(s.getString("submittedBy"))) {
+        return Future.failedFuture(XferException.forbidden("id", "token " + caller.describe() + " (role "
+          + caller.access().label() + ") may not cancel \"" + id + "\": only its submitter or an admin may"));
       }
       if (State.valueOf(s.getString("state")).isFinal()) {
         return Future.succeededFuture(s);

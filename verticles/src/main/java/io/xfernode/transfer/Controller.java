@@ -130,6 +130,11 @@ public final class Controller {
   }
 
   /** Starts the transfer: SETUP to every node of the plan. */
+  /** The name of the token that submitted the transfer, kept in its status; before {@link #start()}. */
+  public void submittedBy(String name) {
+    status.submittedBy(name);
+  }
+
   public void start() {
     context.runOnContext(v -> setup());
   }

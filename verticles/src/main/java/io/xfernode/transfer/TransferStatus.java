@@ -18,6 +18,7 @@ final class TransferStatus {
   private final String node;
   private final JsonObject plan;
   private final long startedAtMs = System.currentTimeMillis();
+  private String submittedBy;
   private State state = State.PENDING;
   private long bytes;
   private long bytesOut;
@@ -36,6 +37,10 @@ final class TransferStatus {
     this.id = id;
     this.node = node;
     this.plan = Redact.json(plan.toJson());
+  }
+
+  void submittedBy(String name) {
+    submittedBy = name;
   }
 
   State state() {
@@ -148,6 +153,9 @@ final class TransferStatus {
       .put("runningAt", runningSinceMs == 0 ? null : Instant.ofEpochMilli(runningSinceMs).toString())
       .put("endedAt", endedAtMs == 0 ? null : Instant.ofEpochMilli(endedAtMs).toString())
       .put("plan", plan);
+    if (submittedBy != null) {
+      json.put("submittedBy", submittedBy);
+    }
     if (error != null) {
       json.put("error", error.toJson());
     }

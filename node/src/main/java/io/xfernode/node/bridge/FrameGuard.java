@@ -16,9 +16,10 @@ import java.util.List;
  * <ul>
  *   <li>A frame that declares more than the limit closes its connection before anything is buffered:
  *   the stock bridge would otherwise buffer whatever length a client declares.</li>
- *   <li>A frame whose JSON is malformed, or whose fields have the wrong types, is answered with an
- *   {@code err} frame (failure code 400 and a message naming the field) and dropped; the connection
- *   stays open, since the length prefix keeps the stream in step.</li>
+ *   <li>A frame whose JSON is malformed, or whose fields have the wrong types, or that {@link FrameGate}
+ *   refuses (a missing or unknown token, a role that does not allow it), is answered with an {@code err}
+ *   frame (the code and a message naming the field) and dropped; the connection stays open, since the
+ *   length prefix keeps the stream in step. An admitted frame goes on with its caller stamped.</li>
  * </ul>
  */
 final class FrameGuard extends ByteToMessageDecoder {
@@ -26,10 +27,12 @@ final class FrameGuard extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(FrameGuard.class);
 
   private final int maxFrameBytes;
+  private final FrameGate gate;
   private boolean closed;
 
-  FrameGuard(int maxFrameBytes) {
+  FrameGuard(int maxFrameBytes, FrameGate gate) {
     this.maxFrameBytes = maxFrameBytes;
+    this.gate = gate;
   }
 
   @Override
@@ -53,19 +56,18 @@ final class FrameGuard extends ByteToMessageDecoder {
     if (in.readableBytes() < 4 + length) {
       return;
     }
-    String problem = FrameCheck.problem(in.slice(in.readerIndex() + 4, (int) length));
-    if (problem == null) {
-      out.add(in.readRetainedSlice(4 + (int) length));
+    FrameGate.Verdict verdict = gate.check(in.slice(in.readerIndex() + 4, (int) length));
+    in.skipBytes(4 + (int) length);
+    if (verdict.pass() != null) {
+      out.add(frame(ctx, verdict.pass()));
       return;
     }
-    in.skipBytes(4 + (int) length);
-    log.debug("bridge: refused a frame from {}: {}", ctx.channel().remoteAddress(), problem);
-    ctx.writeAndFlush(errFrame(ctx, problem));
+    log.debug("bridge: refused a frame from {}: {}", ctx.channel().remoteAddress(), verdict.refusal().getString("message"));
+    ctx.writeAndFlush(frame(ctx, verdict.refusal()));
   }
 
-  private static ByteBuf errFrame(ChannelHandlerContext ctx, String message) {
-    byte[] json = new JsonObject().put("type", "err").put("failureCode", 400).put("message", message)
-      .encode().getBytes(StandardCharsets.UTF_8);
+  private static ByteBuf frame(ChannelHandlerContext ctx, JsonObject frame) {
+    byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     return ctx.alloc().buffer(4 + json.length).writeInt(json.length).writeBytes(json);
   }
 }

@@ -18,7 +18,8 @@ import java.lang.reflect.Field;
 
 /**
  * The stock Vert.x TCP event-bus bridge, limited to the public addresses (SPEC 2.1) in both directions.
- * Every connection also gets a {@link FrameGuard}, and the bound port is read back so that port 0 works.
+ * Every connection also gets a {@link FrameGuard} (limits, well-formed frames, tokens and roles through
+ * {@link FrameGate}), and the bound port is read back so that port 0 works.
  */
 public final class TcpBridge implements Listener {
 
@@ -50,7 +51,7 @@ public final class TcpBridge implements Listener {
    *
    * @param maxFrameBytes the largest frame a client may send; a larger one closes its connection
    */
-  public static TcpBridge create(Vertx vertx, TlsConfig tls, int maxFrameBytes) {
+  public static TcpBridge create(Vertx vertx, TlsConfig tls, int maxFrameBytes, FrameGate gate) {
     NetServerOptions serverOptions = new NetServerOptions().setTcpNoDelay(true);
     if (tls != null) {
       tls.applyTo(serverOptions);
@@ -61,7 +62,7 @@ public final class TcpBridge implements Listener {
     server.connectHandler(socket -> {
       // after TLS (when there is TLS), before Vert.x's own handler
       ((NetSocketInternal) socket).channelHandlerContext().pipeline()
-        .addBefore(VERTX_HANDLER, "xfer-frame-guard", new FrameGuard(maxFrameBytes));
+        .addBefore(VERTX_HANDLER, "xfer-frame-guard", new FrameGuard(maxFrameBytes, gate));
       stock.handle(socket);
     });
     return new TcpBridge(bridge, server);

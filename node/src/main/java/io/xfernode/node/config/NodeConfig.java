@@ -33,7 +33,7 @@ public final class NodeConfig {
   private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.:_\\[\\]-]{1,253}(:[0-9]{1,5})?");
 
   private static final Set<String> TOP_KEYS = Set.of("nodeId", "host", "roots", "bridge", "sockjs", "http",
-    "data", "pools", "eventBus", "limits", "process", "state", "egress");
+    "data", "pools", "eventBus", "limits", "process", "state", "egress", "auth");
 
   private final String nodeId;
   private final boolean nodeIdGiven;
@@ -47,7 +47,9 @@ public final class NodeConfig {
   private final JsonArray pools;
   private final JsonObject eventBusTls;
   private final Limits limits;
-  private final List<String> processAllow;
+  private final io.xfernode.process.CommandRules processAllow;
+  private final io.xfernode.node.auth.Tokens tokens;
+  private final boolean allowAnonymous;
   private final List<String> allowedOrigins;
   private final List<String> processEnv;
   private final io.xfernode.net.Egress egress;
@@ -66,7 +68,9 @@ public final class NodeConfig {
     this.pools = b.pools;
     this.eventBusTls = b.eventBusTls;
     this.limits = b.limits;
-    this.processAllow = List.copyOf(b.processAllow);
+    this.processAllow = b.processAllow;
+    this.tokens = b.tokens;
+    this.allowAnonymous = b.allowAnonymous;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.processEnv = List.copyOf(b.processEnv);
     this.egress = b.egress;
@@ -183,14 +187,23 @@ public final class NodeConfig {
       }
       b.processEnv.add((String) name);
     }
-    JsonArray allow = r.array("process.allow");
-    for (int i = 0; i < allow.size(); i++) {
-      Object cmd = allow.getValue(i);
-      if (!(cmd instanceof String) || ((String) cmd).isBlank() || ((String) cmd).contains("\0")) {
-        throw new ConfigException("process.allow[" + i + "]", "must be a command name or path, got "
-          + ConfigReader.describe(cmd));
+    try {
+      b.processAllow = io.xfernode.process.CommandRules.parse(r.array("process.allow"), "process.allow");
+    } catch (IllegalArgumentException e) {
+      int colon = e.getMessage().indexOf(": ");
+      throw new ConfigException(e.getMessage().substring(0, colon), e.getMessage().substring(colon + 2));
+    }
+    b.tokens = AuthConfig.tokens(r);
+    b.allowAnonymous = AuthConfig.allowAnonymous(r);
+    if (!b.tokens.required() && !b.allowAnonymous) {
+      for (ListenConfig control : List.of(b.bridge, b.http)) {
+        if (!Loopback.is(control.host())) {
+          String key = control == b.bridge ? "bridge.host" : "http.host";
+          throw new ConfigException(key, control.host() + " is not a loopback address, and no auth.tokens are "
+            + "configured: anyone who reaches it could move any byte in the roots; configure auth.tokens, or "
+            + "set auth.allowAnonymous: true");
+        }
       }
-      b.processAllow.add((String) cmd);
     }
     return new NodeConfig(b);
   }
@@ -318,12 +331,22 @@ public final class NodeConfig {
     return processEnv;
   }
 
+  /** The tokens requests must carry; none configured means the control ports are open (loopback only). */
+  public io.xfernode.node.auth.Tokens tokens() {
+    return tokens;
+  }
+
+  /** Whether control ports may listen beyond loopback without tokens ({@code auth.allowAnonymous}). */
+  public boolean allowAnonymous() {
+    return allowAnonymous;
+  }
+
   /** Origins besides the node's own that may call the HTTP API and SockJS from a browser. */
   public List<String> allowedOrigins() {
     return allowedOrigins;
   }
 
-  public List<String> processAllow() {
+  public io.xfernode.process.CommandRules processAllow() {
     return processAllow;
   }
 
@@ -346,7 +369,9 @@ public final class NodeConfig {
     b.pools = pools;
     b.eventBusTls = eventBusTls;
     b.limits = limits;
-    b.processAllow.addAll(processAllow);
+    b.processAllow = processAllow;
+    b.tokens = tokens;
+    b.allowAnonymous = allowAnonymous;
     b.allowedOrigins.addAll(allowedOrigins);
     b.processEnv.addAll(processEnv);
     b.egress = egress;
@@ -367,7 +392,9 @@ public final class NodeConfig {
     JsonArray pools;
     JsonObject eventBusTls;
     Limits limits;
-    final List<String> processAllow = new ArrayList<>();
+    io.xfernode.process.CommandRules processAllow;
+    io.xfernode.node.auth.Tokens tokens;
+    boolean allowAnonymous;
     final List<String> allowedOrigins = new ArrayList<>();
     final List<String> processEnv = new ArrayList<>();
     io.xfernode.net.Egress egress;

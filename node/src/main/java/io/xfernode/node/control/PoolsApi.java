@@ -6,7 +6,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Access;
 import io.xfernode.api.Addresses;
+import io.xfernode.api.Caller;
 import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.node.cluster.NodeDirectory;
@@ -54,7 +56,7 @@ public final class PoolsApi extends VerticleBase {
         msg.fail(500, ar.cause().getMessage());
       }
     })));
-    consumers.add(vertx.eventBus().localConsumer(Addresses.POOLS, msg -> Requests.handle(msg, this::handle)));
+    consumers.add(vertx.eventBus().localConsumer(Addresses.POOLS, msg -> Requests.handleAs(msg, this::handle)));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
       // the consumer of changes is in place: what the map holds now is all this node may have missed
       .compose(v -> directory.all())
@@ -75,11 +77,14 @@ public final class PoolsApi extends VerticleBase {
     }
   }
 
-  private Future<JsonObject> handle(JsonObject request) {
+  private Future<JsonObject> handle(JsonObject request, Caller caller) {
     String op = JsonFields.of("", request, JsonFields.keys("op", "pool", "name")).choice("op", null, "list",
       "define", "remove");
     if (op == null) {
       throw XferException.badRequest("op", "is required: list, define or remove");
+    }
+    if (!op.equals("list")) {
+      caller.require(Access.ADMIN, "op", "pools " + op);
     }
     switch (op) {
       case "define": {

@@ -9,12 +9,15 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.xfernode.api.Caller;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.node.auth.Permissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -31,9 +34,19 @@ public final class Requests {
   }
 
   public static void handle(Message<Object> msg, Function<JsonObject, Future<JsonObject>> handler) {
+    handleAs(msg, (body, caller) -> handler.apply(body));
+  }
+
+  /**
+   * As {@link #handle(Message, Function)}, for a handler that needs to know who asks. The caller's role is
+   * checked against what the address needs first ({@link Permissions#toSend}), whichever edge it came by.
+   */
+  public static void handleAs(Message<Object> msg, BiFunction<JsonObject, Caller, Future<JsonObject>> handler) {
     Future<JsonObject> reply;
     try {
-      reply = handler.apply(body(msg.body()));
+      Caller caller = Caller.of(msg.headers());
+      caller.require(Permissions.toSend(msg.address()), "address", msg.address());
+      reply = handler.apply(body(msg.body()), caller);
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }

@@ -5,12 +5,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
+import io.xfernode.api.Caller;
 import io.xfernode.engine.Engine;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The transfer addresses of the public API ({@code xfer.submit}, {@code xfer.plan}, {@code xfer.status},
@@ -28,16 +29,16 @@ public final class TransfersApi extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Map<String, Function<JsonObject, Future<JsonObject>>> routes = Map.of(
+    Map<String, BiFunction<JsonObject, Caller, Future<JsonObject>>> routes = Map.of(
       Addresses.SUBMIT, engine::submit,
-      Addresses.PLAN, engine::plan,
-      Addresses.STATUS, engine::status,
-      Addresses.LIST, engine::list,
+      Addresses.PLAN, (request, caller) -> engine.plan(request),
+      Addresses.STATUS, (request, caller) -> engine.status(request),
+      Addresses.LIST, (request, caller) -> engine.list(request),
       Addresses.CANCEL, engine::cancel,
-      Addresses.LISTENERS, engine::listeners);
+      Addresses.LISTENERS, (request, caller) -> engine.listeners(request));
     List<Future<Void>> registered = new ArrayList<>();
     routes.forEach((address, handler) -> {
-      MessageConsumer<Object> c = vertx.eventBus().localConsumer(address, msg -> Requests.handle(msg, handler));
+      MessageConsumer<Object> c = vertx.eventBus().<Object>localConsumer(address, msg -> Requests.handleAs(msg, handler));
       consumers.add(c);
       registered.add(c.completion());
     });

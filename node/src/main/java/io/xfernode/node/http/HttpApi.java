@@ -13,9 +13,13 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.impl.EventBusBridgeImpl;
 import io.xfernode.api.Addresses;
+import io.xfernode.api.Caller;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.node.auth.Tokens;
+import io.xfernode.node.bridge.FrameGate;
 import io.xfernode.node.control.Requests;
 import io.xfernode.node.net.Listener;
 import io.xfernode.transport.TlsConfig;
@@ -49,9 +53,10 @@ public final class HttpApi implements Listener {
    * @param allowedOrigins  {@code http.allowedOrigins}: other origins browsers may call from
    */
   public static HttpApi create(Vertx vertx, String sockjsPath, int maxRequestBytes, TlsConfig tls, String host,
-                               List<String> allowedOrigins) {
+                               List<String> allowedOrigins, Tokens tokens) {
     Router router = Router.router(vertx);
     router.route().handler(new BrowserRules(host, tls != null, allowedOrigins));
+    router.route("/api/*").handler(new BearerAuth(tokens));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes));
     HttpApi api = new HttpApi(vertx, null);
     router.post("/api/transfers").handler(ctx -> api.forward(ctx, Addresses.SUBMIT, api.body(ctx), 201));
@@ -65,7 +70,10 @@ public final class HttpApi implements Listener {
     router.get("/api/nodes").handler(ctx -> api.forward(ctx, Addresses.NODES, new JsonObject(), 200));
     router.get("/api/listeners").handler(ctx -> api.forward(ctx, Addresses.LISTENERS, new JsonObject(), 200));
     router.route("/api/*").failureHandler(HttpApi::failure);
-    router.route(sockjsPath + "/*").subRouter(SockJSHandler.create(vertx).bridge(sockjsOptions()));
+    EventBusBridgeImpl sockjsBridge = new EventBusBridgeImpl(vertx, null, sockjsOptions(), null);
+    FrameGate gate = new FrameGate(tokens);
+    router.route(sockjsPath + "/*").subRouter(SockJSHandler.create(vertx)
+      .socketHandler(socket -> sockjsBridge.handle(new GatedSockJSSocket(vertx, socket, gate))));
     HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
     if (tls != null) {
       tls.applyTo(options);
@@ -108,8 +116,9 @@ public final class HttpApi implements Listener {
 
   /** Sends the request to this node's consumer of {@code address}; the reply becomes the response. */
   private void forward(RoutingContext ctx, String address, JsonObject request, int okStatus) {
-    vertx.eventBus().<JsonObject>request(address, request,
-        new DeliveryOptions().setLocalOnly(true).setSendTimeout(REQUEST_TIMEOUT_MS))
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(REQUEST_TIMEOUT_MS);
+    Caller caller = BearerAuth.caller(ctx);
+    vertx.eventBus().<JsonObject>request(address, request, caller == null ? options : caller.stamp(options))
       .map(Message::body)
       .onSuccess(reply -> {
         if (ctx.response().closed()) {
@@ -129,6 +138,10 @@ public final class HttpApi implements Listener {
       String message = status == 413 ? "request: larger than limits.maxRequestBytes" : "request: HTTP " + status;
       respond(ctx, status, message);
       return;
+    }
+    XferException refused = XferException.from(ctx.failure());
+    if (refused.code() == ErrorCode.UNAUTHORIZED) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"xfernode\"");
     }
     if (ctx.response().closed() || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
       // the client went away: nobody is left to answer, and nothing went wrong here

@@ -51,6 +51,19 @@ class NodeCommandTest {
   }
 
   @Test
+  void a_control_port_beyond_loopback_without_tokens_stops_the_node_before_it_starts() throws Exception {
+    java.nio.file.Path conf = java.nio.file.Files.createTempFile("xfer-open", ".yaml");
+    try {
+      java.nio.file.Files.writeString(conf, "bridge: {host: 0.0.0.0}\n");
+      assertThat(run("--conf", conf.toString())).isEqualTo("xfernode: config error: bridge.host: 0.0.0.0 is not a "
+        + "loopback address, and no auth.tokens are configured: anyone who reaches it could move any byte in the "
+        + "roots; configure auth.tokens, or set auth.allowAnonymous: true" + System.lineSeparator());
+    } finally {
+      java.nio.file.Files.deleteIfExists(conf);
+    }
+  }
+
+  @Test
   void flags_become_the_top_config_layer() {
     NodeCommand cmd = new NodeCommand();
     new CommandLine(cmd).parseArgs("--node-id", "a1", "--host", "10.0.0.5", "--root", "in=/srv/in",

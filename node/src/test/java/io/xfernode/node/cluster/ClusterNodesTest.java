@@ -100,10 +100,15 @@ class ClusterNodesTest {
     try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
       JsonObject frame = client.request(Addresses.agent("n0"), new JsonObject());
       assertThat(frame.getString("type")).isEqualTo("err");
-      assertThat(frame.getString("message")).isEqualTo("access_denied");
+      assertThat(frame.getInteger("failureCode")).isEqualTo(403);
+      assertThat(frame.getString("message")).isEqualTo("address: \"xfer.internal.agent.n0\" is not a public "
+        + "address a client may send to");
       client.register(Addresses.control("n0"));
       JsonObject err = client.read();
-      assertThat(err.getString("message")).as("registering a private address").isEqualTo("access_denied");
+      assertThat(err.getInteger("failureCode")).isEqualTo(403);
+      assertThat(err.getString("address")).isEqualTo(Addresses.control("n0"));
+      assertThat(err.getString("message")).as("registering a private address").isEqualTo("address: "
+        + "\"xfer.internal.ctl.n0\" is not a public address a client may listen on");
       // the connection still serves public requests afterwards
       assertThat(client.request(Addresses.NODES, new JsonObject()).getString("type")).isEqualTo("message");
     }

@@ -58,7 +58,7 @@ class NodeConfigLoaderTest {
     assertThat(config.roots()).containsEntry("data", Paths.get("xfer-data").toAbsolutePath().normalize());
     assertThat(config.nodeId()).matches("[A-Za-z0-9._-]+-" + ProcessHandle.current().pid());
     assertThat(config.limits().maxTransfers()).isEqualTo(64);
-    assertThat(config.processAllow()).isEmpty();
+    assertThat(config.processAllow().commands()).isEmpty();
   }
 
   @Test
@@ -109,7 +109,7 @@ class NodeConfigLoaderTest {
     Files.writeString(conf, new JsonObject().put("process", new JsonObject()
       .put("allow", new JsonArray().add("cat").add("/usr/bin/tr")).put("env", new JsonArray().add("TZ"))).encode());
     NodeConfig config = load(conf, Map.of(), Map.of(), new JsonObject());
-    assertThat(config.processAllow()).containsExactly("cat", "/usr/bin/tr");
+    assertThat(config.processAllow().commands()).containsExactly("cat", "/usr/bin/tr");
     assertThat(config.processEnv()).containsExactly("TZ");
   }
 
@@ -153,8 +153,77 @@ class NodeConfigLoaderTest {
       Arguments.of(new JsonObject().put("http", new JsonObject().put("allowedOrigins", new JsonArray()
         .add("https://ok.example").add("https://dash.example/path"))), "http.allowedOrigins[1]: must be an origin"),
       Arguments.of(new JsonObject().put("http", new JsonObject().put("allowedOrigins", "*")),
-        "http.allowedOrigins: must be a list")
+        "http.allowedOrigins: must be a list"),
+      Arguments.of(auth(new JsonObject().put("name", "ci").put("token", "short").put("role", "submit")),
+        "auth.tokens[0].token: must be at least 16 printable characters"),
+      Arguments.of(auth(new JsonObject().put("name", "ci").put("token", LONG).put("role", "root")),
+        "auth.tokens[0].role: must be read, submit or admin, got \"root\""),
+      Arguments.of(auth(new JsonObject().put("name", "ci").put("token", LONG).put("tokenFile", "/x").put("role", "read")),
+        "auth.tokens[0]: needs exactly one of token and tokenFile"),
+      Arguments.of(auth(new JsonObject().put("name", "ci").put("tokenFile", "/no/such/token").put("role", "read")),
+        "auth.tokens[0].tokenFile: cannot read /no/such/token"),
+      Arguments.of(auth("ci:read:" + LONG, "ci:admin:" + LONG + "x"), "auth.tokens[1].name: \"ci\" names two tokens"),
+      Arguments.of(auth("ci:read:" + LONG, "ops:admin:" + LONG), "auth.tokens[1].token: the same secret"),
+      Arguments.of(auth("ci-read-" + LONG), "auth.tokens[0]: must be \"name:role:token\""),
+      Arguments.of(new JsonObject().put("auth", new JsonObject().put("allowAnonymous", "yes")), "auth.allowAnonymous: "),
+      Arguments.of(new JsonObject().put("auth", new JsonObject().put("users", new JsonArray())), "auth.users: unknown key"),
+      Arguments.of(new JsonObject().put("bridge", new JsonObject().put("host", "0.0.0.0")),
+        "bridge.host: 0.0.0.0 is not a loopback address, and no auth.tokens are configured"),
+      Arguments.of(new JsonObject().put("http", new JsonObject().put("host", "192.168.1.20")),
+        "http.host: 192.168.1.20 is not a loopback address"),
+      Arguments.of(new JsonObject().put("process", new JsonObject().put("allow", new JsonArray()
+        .add(new JsonObject().put("command", "tar").put("args", new JsonArray().add("(unclosed"))))),
+        "process.allow[0].args[0]: not a regular expression"),
+      Arguments.of(new JsonObject().put("process", new JsonObject().put("allow", new JsonArray()
+        .add(new JsonObject().put("cmd", "tar")))), "process.allow[0].cmd: unknown key")
     );
+  }
+
+  static final String LONG = "0123456789abcdef0123";
+
+  private static JsonObject auth(Object... tokens) {
+    return new JsonObject().put("auth", new JsonObject().put("tokens", new JsonArray(java.util.List.of(tokens))));
+  }
+
+  @Test
+  void tokens_come_from_the_config_a_file_or_the_environment_and_then_any_address_may_be_bound() throws Exception {
+    Path file = dir.resolve("ops.token");
+    Files.writeString(file, "ops-secret-from-a-file-0123\n");
+    NodeConfig config = load(null, Map.of("XFER_AUTH_TOKENS", "ci:submit:" + LONG + ",viewer:read:" + LONG + "v"),
+      Map.of(), new JsonObject().put("bridge", new JsonObject().put("host", "0.0.0.0")));
+    assertThat(config.tokens().tokens()).extracting(t -> t.name() + "/" + t.access().label())
+      .containsExactly("ci/submit", "viewer/read");
+    assertThat(config.tokens().authenticate("Bearer " + LONG, "h").name()).isEqualTo("ci");
+    NodeConfig fromFile = load(null, Map.of(), Map.of(), auth(new JsonObject().put("name", "ops")
+      .put("tokenFile", file.toString()).put("role", "admin")));
+    assertThat(fromFile.tokens().authenticate("bearer ops-secret-from-a-file-0123", "h").access())
+      .isEqualTo(io.xfernode.api.Access.ADMIN);
+    assertThatThrownBy(() -> fromFile.tokens().authenticate("Bearer ops-secret-from-a-file-012", "h"))
+      .hasMessage("h: unknown token");
+    assertThat(fromFile.tokens().toString()).doesNotContain("ops-secret");
+  }
+
+  @Test
+  void without_tokens_a_control_port_beyond_loopback_needs_allow_anonymous() throws Exception {
+    NodeConfig open = load(null, Map.of(), Map.of(), new JsonObject().put("auth", new JsonObject()
+      .put("allowAnonymous", true)).put("http", new JsonObject().put("host", "0.0.0.0")));
+    assertThat(open.allowAnonymous()).isTrue();
+    assertThat(open.tokens().required()).isFalse();
+    for (String loopback : java.util.List.of("127.0.0.1", "127.1.2.3", "localhost", "::1")) {
+      assertThat(load(null, Map.of(), Map.of(), new JsonObject().put("bridge", new JsonObject().put("host", loopback)))
+        .bridge().host()).isEqualTo(loopback);
+    }
+  }
+
+  @Test
+  void a_process_allow_entry_may_limit_the_arguments() throws Exception {
+    NodeConfig config = load(null, Map.of(), Map.of(), new JsonObject().put("process", new JsonObject()
+      .put("allow", new JsonArray().add("cat").add(new JsonObject().put("command", "tr")
+        .put("args", new JsonArray().add("-d").add("[a-z]"))))));
+    assertThat(config.processAllow().commands()).containsExactly("cat", "tr");
+    config.processAllow().check(java.util.List.of("tr", "-d", "x"), "source.command");
+    assertThatThrownBy(() -> config.processAllow().check(java.util.List.of("tr", "-s", "x"), "source.command"))
+      .hasMessage("source.command[1]: \"-s\" is not an argument process.allow permits for \"tr\"");
   }
 
   @ParameterizedTest

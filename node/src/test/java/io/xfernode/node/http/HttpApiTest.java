@@ -250,7 +250,9 @@ class HttpApiTest {
     } catch (java.util.concurrent.TimeoutException e) {
       throw new AssertionError("no answer; first was " + first.get());
     }
-    assertThat(new JsonObject(denied).getString("body")).isEqualTo("access_denied");
+    assertThat(new JsonObject(denied).getInteger("failureCode")).isEqualTo(403);
+    assertThat(new JsonObject(denied).getString("message"))
+      .isEqualTo("address: \"xfer.internal.agent.n0\" is not a public address a client may send to");
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
   }
 }

@@ -37,6 +37,10 @@ class BridgeClientsIT {
   @TempDir
   static Path dir;
 
+  /** The node has tokens; the clients use this one unless a test says otherwise. */
+  static final String CI = "ci-token-0123456789abcdef";
+  static final String VIEWER = "viewer-token-0123456789ab";
+
   private NodeProcess node;
   private int bridgePort;
   private Path root;
@@ -47,8 +51,11 @@ class BridgeClientsIT {
     Path hazelcast = NodeProcess.hazelcastConfig(dir.resolve("hazelcast.xml"), "clients-" + UUID.randomUUID(),
       member, 0);
     root = Files.createDirectories(dir.resolve("root"));
-    node = NodeProcess.start("--cluster-config", hazelcast.toString(), "--node-id", "cl0", "--root",
-      "data=" + root, "--bridge-port", "0", "--http-port", "0", "--data-port", "0");
+    Path conf = Files.writeString(dir.resolve("auth.yaml"), "auth:\n  tokens:\n"
+      + "    - {name: ci, token: " + CI + ", role: submit}\n"
+      + "    - {name: viewer, token: " + VIEWER + ", role: read}\n");
+    node = NodeProcess.start("--conf", conf.toString(), "--cluster-config", hazelcast.toString(), "--node-id", "cl0",
+      "--root", "data=" + root, "--bridge-port", "0", "--http-port", "0", "--data-port", "0");
     bridgePort = node.awaitUp();
   }
 
@@ -67,10 +74,11 @@ class BridgeClientsIT {
   }
 
   private Run xfer(String client, String... args) throws Exception {
-    return xferAt(bridgePort, client, args);
+    return xferAt(bridgePort, CI, client, args);
   }
 
-  private Run xferAt(int port, String client, String... args) throws Exception {
+  /** @param token what XFER_TOKEN holds for the client; null for none */
+  private Run xferAt(int port, String token, String client, String... args) throws Exception {
     Path clients = Paths.get(System.getProperty("xfernode.clients", "../clients"));
     List<String> command = new ArrayList<>();
     if (client.equals("python")) {
@@ -82,7 +90,12 @@ class BridgeClientsIT {
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().remove("XFER_TOKEN");
+    if (token != null) {
+      builder.environment().put("XFER_TOKEN", token);
+    }
+    Process p = builder.start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(command + " did not finish within 60 s");
@@ -163,9 +176,25 @@ class BridgeClientsIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"python", "node"})
+  void only_a_token_with_the_role_gets_in(String client) throws Exception {
+    Run none = xferAt(bridgePort, null, client, "nodes");
+    assertThat(none.exit()).as("no token; stderr: %s", none.err()).isEqualTo(2);
+    assertThat(none.err()).contains("401 headers.authorization: a token is required");
+    Run wrong = xferAt(bridgePort, null, client, "--token", "not-this-nodes-token-000", "nodes");
+    assertThat(wrong.exit()).isEqualTo(2);
+    assertThat(wrong.err()).contains("401 headers.authorization: unknown token");
+    Run look = xferAt(bridgePort, VIEWER, client, "nodes");
+    assertThat(look.exit()).as("a reader lists nodes; stderr: %s", look.err()).isZero();
+    Run submit = xferAt(bridgePort, VIEWER, client, "submit", "{\"source\": \"random:?length=10\", \"sink\": \"null:\"}");
+    assertThat(submit.exit()).isEqualTo(2);
+    assertThat(submit.err()).contains("403 address: token \"viewer\" has role read");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"python", "node"})
   void a_client_without_a_node_exits_with_3(String client) throws Exception {
     int closed = FreePorts.takeFixed(1)[0];
-    Run run = xferAt(closed, client, "nodes");
+    Run run = xferAt(closed, CI, client, "nodes");
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.err()).contains("cannot reach 127.0.0.1:" + closed);
   }
