@@ -20,6 +20,7 @@ import io.xfernode.node.bridge.TcpBridge;
 import io.xfernode.node.cluster.DirectoryClusterView;
 import io.xfernode.node.cluster.ClusterKeys;
 import io.xfernode.node.cluster.NodeDirectory;
+import io.xfernode.node.cluster.NodeIdentity;
 import io.xfernode.node.cluster.PoolDirectory;
 import io.xfernode.node.config.NodeConfig;
 import io.xfernode.node.config.NodeState;
@@ -67,12 +68,13 @@ public final class XferNode {
   private int httpPort;
   private boolean stopped;
 
-  private XferNode(NodeConfig config, NodeState state, Vertx vertx, HazelcastClusterManager clusterManager) {
+  private XferNode(NodeConfig config, NodeState state, Vertx vertx, HazelcastClusterManager clusterManager,
+                   NodeDirectory directory) {
     this.config = config;
     this.state = state;
     this.vertx = vertx;
     this.clusterManager = clusterManager;
-    this.directory = new NodeDirectory(vertx, clusterManager);
+    this.directory = directory;
     this.keys = new ClusterKeys(vertx, config.nodeId());
     this.info = new JsonObject()
       .put("id", config.nodeId())
@@ -99,7 +101,7 @@ public final class XferNode {
       return Future.failedFuture(new XferException(ErrorCode.INTERNAL, "state.dir: cannot use "
         + given.stateDir() + ": " + e));
     }
-    NodeConfig config = given.nodeIdGiven() ? given : given.withNodeId(state.nodeId());
+    NodeConfig config = given;
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
     VertxOptions vertxOptions = new VertxOptions(options);
     EventBusOptions eb = vertxOptions.getEventBusOptions().setHost(config.host()).setPort(0);
@@ -114,10 +116,22 @@ public final class XferNode {
       .onFailure(result::fail)
       .onSuccess(vertx -> {
         OomGuard.install(vertx);
-        XferNode node = new XferNode(config, state, vertx, clusterManager);
-        node.startServices()
-          .onSuccess(v -> result.complete(node))
-          .onFailure(t -> node.stop().onComplete(ignored -> result.fail(t)));
+        NodeDirectory directory = new NodeDirectory(vertx, clusterManager);
+        NodeIdentity.choose(vertx, directory, state, config.nodeId(), config.host())
+          .compose(id -> vertx.executeBlocking(() -> {
+            state.openParts();
+            return id;
+          }))
+          .onFailure(t -> vertx.executeBlocking(() -> {
+            state.close();
+            return null;
+          }).eventually(vertx::close).onComplete(ignored -> result.fail(t)))
+          .onSuccess(id -> {
+            XferNode node = new XferNode(config.withNodeId(id), state, vertx, clusterManager, directory);
+            node.startServices()
+              .onSuccess(v -> result.complete(node))
+              .onFailure(t -> node.stop().onComplete(ignored -> result.fail(t)));
+          });
       });
     return result.future();
   }
@@ -275,6 +289,11 @@ public final class XferNode {
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
       .transform(v -> keys.withdraw())
       .transform(v -> directory.leave(config.nodeId()))
+      // the id is free for the next node started with this state directory only once it left the directory
+      .transform(v -> vertx.executeBlocking(() -> {
+        state.close();
+        return null;
+      }))
       .onComplete(v -> vertx.close().onComplete(ar -> {
         log.info("node {} stopped", config.nodeId());
         done.handle(ar);
