@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
@@ -20,6 +21,7 @@ import io.xfernode.node.bridge.TcpBridge;
 import io.xfernode.node.cluster.DirectoryClusterView;
 import io.xfernode.node.cluster.ClusterKeys;
 import io.xfernode.node.cluster.NodeDirectory;
+import io.xfernode.node.cluster.NodeIdentity;
 import io.xfernode.node.cluster.PoolDirectory;
 import io.xfernode.node.config.NodeConfig;
 import io.xfernode.node.config.NodeState;
@@ -29,6 +31,8 @@ import io.xfernode.node.control.TransfersApi;
 import io.xfernode.node.http.HttpApi;
 import io.xfernode.node.net.Listener;
 import io.xfernode.node.net.PortBinder;
+import io.xfernode.node.ops.NodeHealth;
+import io.xfernode.node.ops.NodeMetrics;
 import io.xfernode.pool.PoolDef;
 import io.xfernode.pool.Pools;
 import io.xfernode.transport.TlsConfig;
@@ -63,16 +67,22 @@ public final class XferNode {
   private HttpApi http;
   private Pools pools;
   private ElementRegistry elements;
-  private int dataPortNumber;
+  private volatile int dataPortNumber;
   private int httpPort;
   private boolean stopped;
+  /** Every service started, and the node is not stopping: what the {@code node} health check reports. */
+  private volatile boolean up;
+  private final NodeMetrics metrics;
+  private NodeHealth health;
 
-  private XferNode(NodeConfig config, NodeState state, Vertx vertx, HazelcastClusterManager clusterManager) {
+  private XferNode(NodeConfig config, NodeState state, Vertx vertx, HazelcastClusterManager clusterManager,
+                   NodeDirectory directory, NodeMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.state = state;
     this.vertx = vertx;
     this.clusterManager = clusterManager;
-    this.directory = new NodeDirectory(vertx, clusterManager);
+    this.directory = directory;
     this.keys = new ClusterKeys(vertx, config.nodeId());
     this.info = new JsonObject()
       .put("id", config.nodeId())
@@ -99,7 +109,7 @@ public final class XferNode {
       return Future.failedFuture(new XferException(ErrorCode.INTERNAL, "state.dir: cannot use "
         + given.stateDir() + ": " + e));
     }
-    NodeConfig config = given.nodeIdGiven() ? given : given.withNodeId(state.nodeId());
+    NodeConfig config = given;
     HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcast);
     VertxOptions vertxOptions = new VertxOptions(options);
     EventBusOptions eb = vertxOptions.getEventBusOptions().setHost(config.host()).setPort(0);
@@ -110,14 +120,33 @@ public final class XferNode {
     // The result must not run its callbacks on a context of this Vert.x instance: after a failed start
     // the instance is closed, and a closed context drops them.
     Promise<XferNode> result = Promise.promise();
-    Vertx.builder().with(vertxOptions).withClusterManager(clusterManager).buildClustered()
-      .onFailure(result::fail)
+    NodeMetrics metrics = new NodeMetrics();
+    metrics.enable(Vertx.builder(), vertxOptions).withClusterManager(clusterManager).buildClustered()
+      .onFailure(t -> {
+        metrics.close();
+        result.fail(t);
+      })
       .onSuccess(vertx -> {
         OomGuard.install(vertx);
-        XferNode node = new XferNode(config, state, vertx, clusterManager);
-        node.startServices()
-          .onSuccess(v -> result.complete(node))
-          .onFailure(t -> node.stop().onComplete(ignored -> result.fail(t)));
+        NodeDirectory directory = new NodeDirectory(vertx, clusterManager);
+        NodeIdentity.choose(vertx, directory, state, config.nodeId(), config.host())
+          .compose(id -> vertx.executeBlocking(() -> {
+            state.openParts();
+            return id;
+          }))
+          .onFailure(t -> vertx.executeBlocking(() -> {
+            state.close();
+            return null;
+          }).eventually(vertx::close).onComplete(ignored -> {
+            metrics.close();
+            result.fail(t);
+          }))
+          .onSuccess(id -> {
+            XferNode node = new XferNode(config.withNodeId(id), state, vertx, clusterManager, directory, metrics);
+            node.startServices()
+              .onSuccess(v -> result.complete(node))
+              .onFailure(t -> node.stop().onComplete(ignored -> result.fail(t)));
+          });
       });
     return result.future();
   }
@@ -147,6 +176,7 @@ public final class XferNode {
       })
       .compose(e -> {
         engine = e;
+        metrics.bind(e, pools);
         info.put("elementTypes", new JsonArray(e.elementTypes()));
         e.onActiveChange(this::transfersChanged);
         return directory.update(config.nodeId(), info);
@@ -171,7 +201,7 @@ public final class XferNode {
         bridgePort = bound.port();
         return PortBinder.bind("http.port", config.http(), () -> HttpApi.create(vertx, config.sockjsPath(),
           config.limits().maxRequestBytes(), TlsConfig.fromJson("http.tls", config.http().tls()),
-          config.http().host(), config.allowedOrigins(), config.tokens()));
+          config.http().host(), config.allowedOrigins(), config.tokens(), this::mountOperations));
       })
       .compose(bound -> {
         http = bound.listener();
@@ -200,9 +230,33 @@ public final class XferNode {
         }
         return directory.update(config.nodeId(), info);
       })
+      .onSuccess(v -> up = true)
       .onSuccess(v -> log.info("node {} is up: event-bus bridge on {}:{}, HTTP on {}:{}, data port on {}:{}, roots {}",
         config.nodeId(), config.bridge().host(), bridgePort, config.http().host(), httpPort, config.data().host(),
         dataPortNumber, config.roots()));
+  }
+
+  /** {@code GET /health} and {@code GET /metrics} (SPEC 2.7), on the HTTP port. */
+  private void mountOperations(Router router) {
+    health = NodeHealth.create(vertx, new NodeHealth.Node() {
+      @Override
+      public String id() {
+        return config.nodeId();
+      }
+
+      @Override
+      public boolean up() {
+        return up;
+      }
+
+      @Override
+      public SocketAddress dataAddress() {
+        int port = dataPortNumber;
+        return port == 0 ? null : SocketAddress.inetSocketAddress(port, config.data().host());
+      }
+    }, clusterManager, directory, config.roots());
+    router.get("/health*").handler(health.handler());
+    router.get("/metrics").handler(metrics.scrapeHandler());
   }
 
   private Engine.Config engineConfig() {
@@ -274,16 +328,24 @@ public final class XferNode {
       return Future.succeededFuture();
     }
     stopped = true;
+    up = false;
     log.info("node {} is stopping", config.nodeId());
     Promise<Void> done = Promise.promise();
     Future<Void> closeData = pools == null ? Future.succeededFuture() : pools.close().otherwiseEmpty();
-    Future<Void> closeHttp = closeData.transform(v -> http == null ? Future.succeededFuture() : http.close());
+    Future<Void> closeHttp = closeData.transform(v -> http == null ? Future.succeededFuture() : http.close())
+      .transform(v -> health == null ? Future.succeededFuture() : health.close());
     Future<Void> closeBridge = closeHttp.transform(v -> bridge == null ? Future.succeededFuture() : bridge.close());
     closeBridge.transform(v -> engine == null ? Future.<Void>succeededFuture() : engine.stop()
         .timeout(5, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
       .transform(v -> keys.withdraw())
       .transform(v -> directory.leave(config.nodeId()))
+      // the id is free for the next node started with this state directory only once it left the directory
+      .transform(v -> vertx.executeBlocking(() -> {
+        state.close();
+        return null;
+      }))
       .onComplete(v -> vertx.close().onComplete(ar -> {
+        metrics.close();
         log.info("node {} stopped", config.nodeId());
         done.handle(ar);
       }));

@@ -87,6 +87,7 @@ public final class Engine {
   private final SocketRegistry sockets;
   private final Map<String, Controller> active = new ConcurrentHashMap<>();
   private final List<Handler<Integer>> activeListeners = new CopyOnWriteArrayList<>();
+  private final List<Handler<JsonObject>> finishedListeners = new CopyOnWriteArrayList<>();
   /** Transfers admitted but not yet in {@link #active}: admission counts them, so it is atomic. */
   private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
   private final StreamThreads threads;
@@ -168,6 +169,23 @@ public final class Engine {
   /** Called with the new count whenever a transfer starts or ends here. */
   public void onActiveChange(Handler<Integer> handler) {
     activeListeners.add(handler);
+  }
+
+  /**
+   * Called with the final status of every transfer this node controlled, once it ended, after it left the
+   * active ones (so a reader of {@link #runningBytes} and of what this tells never counts it twice).
+   */
+  public void onFinished(Handler<JsonObject> handler) {
+    finishedListeners.add(handler);
+  }
+
+  /** @return the bytes the transfers this node controls now have moved, as their last status says */
+  public long runningBytes() {
+    long sum = 0;
+    for (Controller c : active.values()) {
+      sum += c.status().getLong("bytes", 0L);
+    }
+    return sum;
   }
 
   /** {@code xfer.plan}: the plan a spec would run with; nothing runs. */
@@ -286,6 +304,8 @@ public final class Engine {
   private void finished(Controller controller) {
     active.remove(controller.id());
     changed();
+    JsonObject status = controller.status();
+    finishedListeners.forEach(h -> h.handle(status));
   }
 
   private void changed() {

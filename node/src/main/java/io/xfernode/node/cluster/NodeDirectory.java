@@ -36,6 +36,8 @@ public final class NodeDirectory {
   public static final String MAP = "xfer.nodes";
   /** The field of an entry that holds the Vert.x cluster node id (the Hazelcast member UUID). */
   public static final String MEMBER = "member";
+  /** The field of an entry that tells who keeps its id between restarts: host name and state directory. */
+  static final String OWNER = "owner";
 
   /** The member attribute in which vertx-hazelcast keeps the Vert.x node id (not the member's UUID). */
   static final String VERTX_NODE_ID = "__vertx.nodeId";
@@ -54,6 +56,8 @@ public final class NodeDirectory {
    * for seconds; the directory then answers from here, filtered by the members still alive.
    */
   private final Map<String, JsonObject> lastSeen = new ConcurrentHashMap<>();
+  /** The {@value #OWNER} of the ids this node claimed, which its later writes keep. */
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
   private AsyncMap<String, JsonObject> map;
   private UUID membershipRegistration;
 
@@ -69,8 +73,55 @@ public final class NodeDirectory {
    * @return a failure with 409 if a live node already uses {@code nodeId}
    */
   public Future<Void> join(String nodeId, JsonObject info) {
+    return claim(nodeId, info, owners.get(nodeId)).compose(claimed -> claimed ? Future.succeededFuture()
+      : Future.failedFuture(XferException.conflict("nodeId", "\"" + nodeId + "\" is already used by a live node at "
+        + lastSeen.getOrDefault(nodeId, new JsonObject()).getString("host"))));
+  }
+
+  /**
+   * Puts {@code info} under {@code nodeId} unless a live node of another member has it, atomically: of two
+   * nodes that claim one id at once, one gets it. An entry whose member is gone is taken over, and so is one
+   * whose {@value #OWNER} is {@code owner}: the caller proves, by the lock it holds on the id in its state
+   * directory, that the process which wrote it is gone, though the cluster may not have noticed yet.
+   *
+   * @param owner who keeps the id between restarts (host and state directory), or null
+   * @return whether this node has the id now
+   */
+  public Future<Boolean> claim(String nodeId, JsonObject info, String owner) {
     JsonObject entry = info.copy().put(MEMBER, clusterManager.getNodeId());
-    return vertx.sharedData().<String, JsonObject>getClusterWideMap(MAP).compose(m -> {
+    if (owner != null) {
+      entry.put(OWNER, owner);
+      owners.put(nodeId, owner);
+    }
+    return open().compose(v -> map.putIfAbsent(nodeId, entry)).compose(existing -> {
+      if (existing == null) {
+        return Future.succeededFuture(true);
+      }
+      String member = existing.getString(MEMBER);
+      boolean ours = clusterManager.getNodeId().equals(member)
+        || owner != null && owner.equals(existing.getString(OWNER));
+      if (isLive(member) && !ours) {
+        lastSeen.put(nodeId, existing);
+        return Future.succeededFuture(false);
+      }
+      return map.replaceIfPresent(nodeId, existing, entry);
+    }).map(claimed -> {
+      if (claimed) {
+        lastSeen.put(nodeId, entry);
+      }
+      return claimed;
+    });
+  }
+
+  /** Opens the map and starts listening for departed members, once. */
+  private Future<Void> open() {
+    if (map != null) {
+      return Future.succeededFuture();
+    }
+    return vertx.sharedData().<String, JsonObject>getClusterWideMap(MAP).map(m -> {
+      if (map != null) {
+        return null;
+      }
       this.map = io.xfernode.engine.SafeAsyncMap.of(m);
       membershipRegistration = clusterManager.getHazelcastInstance().getCluster()
         .addMembershipListener(new MembershipListener() {
@@ -88,21 +139,17 @@ public final class NodeDirectory {
             context.runOnContext(v -> memberLeft(departed));
           }
         });
-      return m.get(nodeId);
-    }).compose(existing -> {
-      if (existing != null && isLive(existing.getString(MEMBER))
-        && !clusterManager.getNodeId().equals(existing.getString(MEMBER))) {
-        return Future.failedFuture(XferException.conflict("nodeId",
-          "\"" + nodeId + "\" is already used by a live node at " + existing.getString("host")));
-      }
-      lastSeen.put(nodeId, entry);
-      return map.put(nodeId, entry);
+      return null;
     });
   }
 
   /** Replaces this node's description (for example its transfer count). */
   public Future<Void> update(String nodeId, JsonObject info) {
     JsonObject entry = info.copy().put(MEMBER, clusterManager.getNodeId());
+    String owner = owners.get(nodeId);
+    if (owner != null) {
+      entry.put(OWNER, owner);
+    }
     lastSeen.put(nodeId, entry);
     return map.put(nodeId, entry);
   }
@@ -119,7 +166,7 @@ public final class NodeDirectory {
     return map.remove(nodeId).mapEmpty();
   }
 
-  /** @return the live nodes, sorted by id; the {@value #MEMBER} field is left out */
+  /** @return the live nodes, sorted by id; the {@value #MEMBER} and {@value #OWNER} fields are left out */
   public Future<List<JsonObject>> list() {
     Promise<List<JsonObject>> result = Promise.promise();
     long timer = vertx.setTimer(READ_TIMEOUT_MS, t -> {
@@ -148,6 +195,7 @@ public final class NodeDirectory {
       if (live.contains(node.getString(MEMBER))) {
         JsonObject copy = node.copy();
         copy.remove(MEMBER);
+        copy.remove(OWNER);
         nodes.add(copy);
       }
     }

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 public final class NodeConfig {
 
   static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  /** The longest default id, leaving room in {@link #NODE_ID}'s 64 for a suffix such as {@code -999}. */
+  public static final int MAX_BASE_ID = 56;
   static final Pattern ROOT_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:_%-]{1,253}");
   private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{0,200}");
@@ -247,20 +249,29 @@ public final class NodeConfig {
     return json;
   }
 
-  static String defaultNodeId() {
+  /**
+   * The id of a node whose config names none: this host's name, in the characters an id allows, short
+   * enough for the suffix ({@code -2}, {@code -3}, ...) a second node on the host gets.
+   */
+  public static String defaultNodeId() {
+    String id = hostName().replaceAll("[^A-Za-z0-9._-]", "-");
+    if (id.length() > MAX_BASE_ID) {
+      id = id.substring(0, MAX_BASE_ID);
+    }
+    return id.isEmpty() ? "node" : id;
+  }
+
+  /** This host's name: {@code $HOSTNAME}, else what the resolver says, else {@code localhost}. Blocks. */
+  static String hostName() {
     String host = System.getenv("HOSTNAME");
     if (host == null || host.isBlank()) {
       try {
         host = InetAddress.getLocalHost().getHostName();
       } catch (Exception e) {
-        host = "node";
+        host = "localhost";
       }
     }
-    host = host.replaceAll("[^A-Za-z0-9._-]", "-");
-    if (host.length() > 40) {
-      host = host.substring(0, 40);
-    }
-    return host + "-" + ProcessHandle.current().pid();
+    return host;
   }
 
   public String nodeId() {
@@ -277,7 +288,7 @@ public final class NodeConfig {
     return stateDir;
   }
 
-  /** This configuration with the node's id as its state directory kept it. */
+  /** This configuration with the id the node took as it joined (NodeIdentity), when none was configured. */
   public NodeConfig withNodeId(String id) {
     Builder b = toBuilder();
     b.nodeId = id;

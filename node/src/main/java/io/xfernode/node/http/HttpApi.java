@@ -1,6 +1,7 @@
 package io.xfernode.node.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -51,12 +52,18 @@ public final class HttpApi implements Listener {
    * @param maxRequestBytes the largest request body
    * @param host            the host the port binds, for the node's own origin
    * @param allowedOrigins  {@code http.allowedOrigins}: other origins browsers may call from
+   * @param tokens          the tokens API requests (and /metrics) must carry; none configured: open
+   * @param operations      mounts the operations' paths (SPEC 2.7: {@code /health}, {@code /metrics}), after
+   *                        the browser rules, which apply to them too
    */
   public static HttpApi create(Vertx vertx, String sockjsPath, int maxRequestBytes, TlsConfig tls, String host,
-                               List<String> allowedOrigins, Tokens tokens) {
+                               List<String> allowedOrigins, Tokens tokens, Handler<Router> operations) {
     Router router = Router.router(vertx);
     router.route().handler(new BrowserRules(host, tls != null, allowedOrigins));
     router.route("/api/*").handler(new BearerAuth(tokens));
+    // Prometheus sends a bearer token too; /health stays open to probes (it tells nothing about transfers)
+    router.route("/metrics").handler(new BearerAuth(tokens));
+    operations.handle(router);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes));
     HttpApi api = new HttpApi(vertx, null);
     router.post("/api/transfers").handler(ctx -> api.forward(ctx, Addresses.SUBMIT, api.body(ctx), 201));

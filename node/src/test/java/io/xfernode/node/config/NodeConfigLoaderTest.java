@@ -56,7 +56,9 @@ class NodeConfigLoaderTest {
     assertThat(config.data().port()).isEqualTo(7300);
     assertThat(config.sockjsPath()).isEqualTo("/eventbus");
     assertThat(config.roots()).containsEntry("data", Paths.get("xfer-data").toAbsolutePath().normalize());
-    assertThat(config.nodeId()).matches("[A-Za-z0-9._-]+-" + ProcessHandle.current().pid());
+    assertThat(config.nodeId()).as("the default id is the host name, as an id may spell it")
+      .isEqualTo(NodeConfig.defaultNodeId()).matches("[A-Za-z0-9._-]{1," + NodeConfig.MAX_BASE_ID + "}");
+    assertThat(config.nodeIdGiven()).isFalse();
     assertThat(config.limits().maxTransfers()).isEqualTo(64);
     assertThat(config.processAllow().commands()).isEmpty();
   }
