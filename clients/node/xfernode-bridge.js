@@ -70,7 +70,7 @@ class Bridge {
   listeners() { return this.request('xfer.listeners', {}); }
 
   /**
-   * Submits `spec`, follows its events until the final state and resolves with the final status.
+   * Submits `spec`, follows its events up to `done` (the last) and resolves with the final status.
    * The transfer gets an id when `spec` has none, so that its events are followed from the start.
    */
   async run(spec, onEvent) {
@@ -80,7 +80,8 @@ class Bridge {
     const finished = new Promise((resolve) => { ended = resolve; });
     this.subscribe(address, (event) => {
       if (onEvent) onEvent(event);
-      if (event.type === 'state' && FINAL_STATES.includes(event.state)) ended();
+      // done is every transfer's last event, after its final state
+      if (event.type === 'done') ended();
     });
     try {
       await this.submit(withId);

@@ -84,7 +84,7 @@ class Bridge:
         return self.request("xfer.listeners", {})
 
     def run(self, spec, on_event=None, timeout=None):
-        """Submits `spec`, follows its events until the final state and returns the final status.
+        """Submits `spec`, follows its events up to `done` (the last) and returns the final status.
 
         The transfer gets an id when `spec` has none, so that its events can be followed from the
         start. `on_event` is called with every event (state, progress, info, error, done).
@@ -104,7 +104,8 @@ class Bridge:
             self.submit(spec)
             while True:
                 event = events.get(timeout=timeout)
-                if event.get("type") == "state" and event.get("state") in FINAL_STATES:
+                # done is every transfer's last event, after its final state
+                if event.get("type") == "done":
                     break
             return self.status(spec["id"])
         finally:

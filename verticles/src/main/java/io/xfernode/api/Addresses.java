@@ -52,6 +52,14 @@ public final class Addresses {
   }
 
   /**
+   * The recent events of the transfers whose events node {@code nodeId} publishes: a {@code HistoryRequest}
+   * gets a {@code HistoryReply}. Internal.
+   */
+  public static String history(String nodeId) {
+    return "xfer.internal.history." + nodeId;
+  }
+
+  /**
    * The engine agent of node {@code nodeId}: it sets up, starts, cancels and commits the elements of every
    * transfer on that node. Internal.
    */

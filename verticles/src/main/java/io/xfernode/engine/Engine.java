@@ -15,6 +15,8 @@ import io.xfernode.api.JsonFields;
 import io.xfernode.api.XferException;
 import io.xfernode.element.ElementRegistry;
 import io.xfernode.element.NodeEnv;
+import io.xfernode.events.EventHistory;
+import io.xfernode.events.HistoryRequest;
 import io.xfernode.glue.GlueTable;
 import io.xfernode.plan.ChainElement;
 import io.xfernode.plan.Plan;
@@ -92,12 +94,15 @@ public final class Engine {
   private final java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
   private final StreamThreads threads;
   private final io.xfernode.transfer.Adopter adopter;
+  private final EventHistory history;
   private MessageConsumer<JsonObject> control;
+  private MessageConsumer<JsonObject> historyConsumer;
 
   private Engine(Vertx vertx, Config config, StatusStore store, Agent agent, SocketRegistry sockets,
                  StreamThreads threads) {
     this.threads = threads;
-    this.adopter = new io.xfernode.transfer.Adopter(vertx, config.env().nodeId(), store);
+    this.history = new EventHistory(vertx);
+    this.adopter = new io.xfernode.transfer.Adopter(vertx, config.env().nodeId(), store, history);
     this.sockets = sockets;
     this.vertx = vertx;
     this.config = config;
@@ -122,7 +127,17 @@ public final class Engine {
 
   private Future<Void> listen() {
     control = vertx.eventBus().consumer(Addresses.control(nodeId()), this::onControl);
-    return control.completion();
+    historyConsumer = vertx.eventBus().consumer(Addresses.history(nodeId()), this::onHistory);
+    return Future.all(control.completion(), historyConsumer.completion()).mapEmpty();
+  }
+
+  /** A subscriber that missed events asks for them where they were published. */
+  private void onHistory(Message<JsonObject> msg) {
+    try {
+      msg.reply(history.after(HistoryRequest.fromJson(msg.body())).toJson());
+    } catch (XferException e) {
+      msg.fail(e.code(), e.getMessage());
+    }
   }
 
   /** A report or a cancel request for a transfer controlled here. */
@@ -278,7 +293,7 @@ public final class Engine {
       }
       Promise<JsonObject> submitted = Promise.promise();
       Controller controller = new Controller(vertx, ((VertxInternal) vertx).createEventLoopContext(), nodeId(),
-        p.spec(), p.plan(), store, submitted, this::finished);
+        p.spec(), p.plan(), store, history, submitted, this::finished);
       controller.submittedBy(submittedBy);
       active.put(id, controller);
       unadmit.run();
@@ -445,6 +460,7 @@ public final class Engine {
       .otherwiseEmpty()).collect(Collectors.toList());
     return Future.join(ends).transform(v -> agent.cancelAll("node " + nodeId() + " is stopping"))
       .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
+      .eventually(() -> historyConsumer == null ? Future.succeededFuture() : historyConsumer.unregister())
       .onComplete(v -> threads.shutdown())
       .mapEmpty();
   }

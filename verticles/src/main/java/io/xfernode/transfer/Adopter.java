@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
+import io.xfernode.events.EventHistory;
 import io.xfernode.transfer.msg.Cancel;
 import io.xfernode.transfer.msg.Setup;
 import org.slf4j.Logger;
@@ -29,17 +30,26 @@ public final class Adopter {
 
   private static final Logger log = LoggerFactory.getLogger(Adopter.class);
   static final long CANCEL_TIMEOUT_MS = 8_000;
-  /** Above any sequence number a controller publishes. */
+  /** Above any sequence number a controller publishes: where the events of a transfer whose status was lost go on. */
   static final long LOST_SEQ = 1L << 40;
+  /**
+   * The status a controller stores may lag its events by a few (it is stored with each progress event and
+   * state change, not with each info): an adopter goes on this far above it, and says so, rather than
+   * reuse a number a subscriber may have seen.
+   */
+  static final long SEQ_MARGIN = 1000;
 
   private final Vertx vertx;
   private final String self;
   private final StatusStore store;
+  private final EventHistory history;
 
-  public Adopter(Vertx vertx, String self, StatusStore store) {
+  /** @param history where this node keeps the events it publishes for the transfers it adopts */
+  public Adopter(Vertx vertx, String self, StatusStore store, EventHistory history) {
     this.vertx = vertx;
     this.self = self;
     this.store = store;
+    this.history = history;
   }
 
   /**
@@ -80,13 +90,8 @@ public final class Adopter {
       }
       log.warn("transfer {}: its controller's node {} left the cluster, and its status with it: node {} ends it",
         id, lost, self);
-      return cancelEverywhere(id, failed, lost).compose(v -> store.putFinal(id, failed).otherwiseEmpty())
-        .onComplete(v -> {
-          // the lost controller's last sequence number is unknown: these come after any it could have used
-          Events events = new Events(vertx.eventBus(), id, LOST_SEQ);
-          events.error(error.toJson());
-          events.state(State.FAILED);
-        });
+      // the lost controller's last sequence number is unknown: these come after any it could have used
+      return cancelEverywhere(id, failed, lost).compose(v -> endEvents(failed, lost, 0, LOST_SEQ));
     });
   }
 
@@ -104,13 +109,31 @@ public final class Adopter {
         return Future.succeededFuture();
       }
       log.warn("transfer {}: its controller's node {} left the cluster: node {} ends it", id, lost, self);
-      return cancelEverywhere(id, failed, lost).compose(v -> store.putFinal(id, failed).otherwiseEmpty())
-        .onComplete(v -> {
-          Events events = new Events(vertx.eventBus(), id, running.getLong("eventSeq", 0L));
-          events.error(error.toJson());
-          events.state(State.FAILED);
-        });
+      long stored = running.getLong("eventSeq", 0L);
+      return cancelEverywhere(id, failed, lost).compose(v -> endEvents(failed, lost, stored, stored + SEQ_MARGIN));
     });
+  }
+
+  /**
+   * Stores the final status, then publishes the end as the controller would have, numbered from {@code from}:
+   * first an {@code info} that names the numbers the lost controller may have used, which no subscriber
+   * will see now, then the error, the final state and {@code done}.
+   */
+  private Future<Void> endEvents(JsonObject failed, String lost, long stored, long from) {
+    String id = failed.getString("id");
+    Events events = new Events(vertx.eventBus(), history, id, from);
+    JsonObject missed = new JsonObject().put("after", stored).put("before", from + 1)
+      .put("message", "node " + lost + ", which controlled the transfer, left the cluster: events after seq "
+        + stored + " may be lost");
+    JsonObject error = failed.getJsonObject("error");
+    long durationMs = failed.getString("startedAt") == null ? 0
+      : Math.max(0, Instant.parse(failed.getString("endedAt")).toEpochMilli()
+        - Instant.parse(failed.getString("startedAt")).toEpochMilli());
+    events.info(null, new JsonObject().put("missed", missed));
+    Events.End end = events.end(State.FAILED, failed.getLong("bytes", 0L), failed.getLong("bytesOut", 0L),
+      durationMs, failed.getJsonObject("checksum"), error);
+    failed.put("eventSeq", events.lastSeq());
+    return store.putFinal(id, failed).otherwiseEmpty().onComplete(v -> end.publish()).mapEmpty();
   }
 
   /** CANCEL to every surviving node of the plan, this one included; waits for each (or a timeout). */

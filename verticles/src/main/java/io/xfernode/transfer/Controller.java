@@ -13,6 +13,7 @@ import io.xfernode.api.Addresses;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
 import io.xfernode.element.Mechanism;
+import io.xfernode.events.EventHistory;
 import io.xfernode.link.Endpoint;
 import io.xfernode.plan.Plan;
 import io.xfernode.plan.Step;
@@ -69,7 +70,7 @@ public final class Controller {
   private final Endpoint[] listenIn;
   private final Endpoint[] listenOut;
   private final JsonObject[] results;
-  private final long[] progress;
+  private final ByteCounts counts;
   private final boolean autoStart;
   private final Events events;
   private volatile JsonObject snapshot;
@@ -89,10 +90,11 @@ public final class Controller {
 
   /**
    * @param context   the context everything of this controller runs on
+   * @param history   where this node keeps the transfer's events for subscribers that missed some
    * @param submitted completed with the submit's reply once the transfer runs, or failed if it never does
    */
   public Controller(Vertx vertx, Context context, String node, TransferSpec spec, Plan plan, StatusStore store,
-                    Promise<JsonObject> submitted, Consumer<Controller> onFinished) {
+                    EventHistory history, Promise<JsonObject> submitted, Consumer<Controller> onFinished) {
     this.vertx = vertx;
     this.context = context;
     this.node = node;
@@ -109,10 +111,10 @@ public final class Controller {
     this.listenIn = new Endpoint[n];
     this.listenOut = new Endpoint[n];
     this.results = new JsonObject[n];
-    this.progress = new long[n];
+    this.counts = new ByteCounts(steps);
     // START carries listen addresses between neighbours; a plan without TCP links needs none
     this.autoStart = steps.stream().noneMatch(s -> s.out() == Mechanism.TCP_LISTEN || s.out() == Mechanism.TCP_CONNECT);
-    this.events = new Events(vertx.eventBus(), spec.id());
+    this.events = new Events(vertx.eventBus(), history, spec.id());
     changed();
   }
 
@@ -258,18 +260,10 @@ public final class Controller {
   }
 
   private void onProgress(int index, long bytes) {
-    progress[index] = bytes;
-    long out = 0;
-    for (int i = steps.size() - 1; i >= 0; i--) {
-      if (progress[i] > 0) {
-        out = progress[i];
-        break;
-      }
-    }
-    long in = sourceBytes();
-    // bytes are the source's, as its total is; what filters made of them is counted apart
-    status.bytes(in > 0 ? in : out, out);
-    if (events.progress(status.bytes(), status.total(), status.rateBps(), false)) {
+    counts.moved(index, bytes);
+    // bytes are the source's, as its total is; what filters made of them is counted apart, as bytesOut
+    status.bytes(counts.in(), counts.out());
+    if (events.progress(status.bytes(), status.bytesOut(), status.total(), status.rateBps(), false)) {
       changed();
       storeThrottled();
     }
@@ -289,27 +283,12 @@ public final class Controller {
     }
   }
 
-  /**
-   * The bytes the source gave: what it reported itself, or, for one that moves nothing itself (a file
-   * offered as a channel), what the glue right after it moved.
-   */
-  private long sourceBytes() {
-    if (progress[0] > 0) {
-      return progress[0];
-    }
-    long max = 0;
-    for (int i = 1; i < steps.size() && steps.get(i).isGlue(); i++) {
-      max = Math.max(max, progress[i]);
-    }
-    return max;
-  }
-
   /** Every element is done: verify, then commit everywhere. */
   private void finish() {
     long total = status.total();
-    if (total >= 0 && sourceBytes() != total) {
+    if (total >= 0 && counts.in() != total) {
       // a source that gave fewer (or more) bytes than it announced changed while it was read: never DONE
-      fail(XferException.conflict(steps.get(0).name(), "gave " + sourceBytes() + " of the " + total
+      fail(XferException.conflict(steps.get(0).name(), "gave " + counts.in() + " of the " + total
         + " bytes it announced: it changed while it was read"));
       return;
     }
@@ -465,19 +444,17 @@ public final class Controller {
   private void finalState() {
     vertx.cancelTimer(deadline);
     status.state(target);
+    // numbered now, so that the final status names the last event (done); sent once the status is stored
+    Events.End end = events.end(target, status.bytes(), status.bytesOut(), status.durationMs(), status.checksum(),
+      status.error() == null ? null : status.error().toJson());
     changed();
     JsonObject json = snapshot;
     writer.putFinal(json).onComplete(ar -> {
       if (ar.failed()) {
         log.warn("transfer {}: cannot store its final status: {}", spec.id(), ar.cause().getMessage());
       }
-      // done or error first: the final state event is the last one, which subscribers may close on
-      if (target == State.DONE) {
-        events.done(status.bytes(), status.durationMs(), status.checksum());
-      } else if (status.error() != null) {
-        events.error(status.error().toJson());
-      }
-      events.state(target);
+      // [error], the final state, then done: done is the last event, which subscribers may close on
+      end.publish();
       // the engine forgets the transfer first: whoever hears of its end finds it gone from the active ones
       onFinished.accept(this);
       if (status.error() != null && target != State.CANCELLED) {

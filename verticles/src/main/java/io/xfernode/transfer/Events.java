@@ -3,29 +3,37 @@ package io.xfernode.transfer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
+import io.xfernode.events.EventHistory;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Publishes a transfer's events (SPEC 2.3) on {@code xfer.events.<id>}; state changes, completion and
- * errors also go to {@code xfer.events}. Progress goes out at most every 250 ms.
+ * Publishes a transfer's events (SPEC 2.3) on {@code xfer.events.<id>}, numbered from 1 without gaps, and
+ * keeps them in this node's {@link EventHistory} first; state changes, errors and {@code done} also go to
+ * {@code xfer.events}. Progress goes out at most every 250 ms. The end is [{@code error}], the final
+ * {@code state}, then {@code done}, which is always the last event: after {@link #end} nothing more goes out.
  */
 final class Events {
 
   static final long PROGRESS_INTERVAL_MS = 250;
 
   private final EventBus bus;
+  private final EventHistory history;
   private final String id;
   private long seq;
   private long lastProgressAt;
+  private boolean ended;
 
-  Events(EventBus bus, String id) {
-    this(bus, id, 0);
+  Events(EventBus bus, EventHistory history, String id) {
+    this(bus, history, id, 0);
   }
 
   /** @param lastSeq the last sequence number already used for this transfer (by a controller now gone) */
-  Events(EventBus bus, String id, long lastSeq) {
+  Events(EventBus bus, EventHistory history, String id, long lastSeq) {
     this.bus = bus;
+    this.history = history;
     this.id = id;
     this.seq = lastSeq;
   }
@@ -38,39 +46,78 @@ final class Events {
     return new JsonObject().put("id", id).put("seq", ++seq).put("type", type).put("at", Instant.now().toString());
   }
 
-  void state(State state) {
-    JsonObject e = event("state").put("state", state.name());
+  private void publish(JsonObject e, boolean toAll) {
+    history.record(e);
     bus.publish(Addresses.events(id), e);
-    bus.publish(Addresses.EVENTS, e);
+    if (toAll) {
+      bus.publish(Addresses.EVENTS, e);
+    }
   }
 
-  /** @return whether the event went out (false when one went out less than 250 ms ago) */
-  boolean progress(long bytes, long total, long rateBps, boolean force) {
+  void state(State state) {
+    if (!ended) {
+      publish(event("state").put("state", state.name()), true);
+    }
+  }
+
+  /** @return whether the event went out (false when one went out less than 250 ms ago, or the end did) */
+  boolean progress(long bytes, long bytesOut, long total, long rateBps, boolean force) {
     long now = System.currentTimeMillis();
-    if (!force && now - lastProgressAt < PROGRESS_INTERVAL_MS) {
+    if (ended || !force && now - lastProgressAt < PROGRESS_INTERVAL_MS) {
       return false;
     }
     lastProgressAt = now;
-    bus.publish(Addresses.events(id), event("progress").put("bytes", bytes).put("total", total).put("rateBps", rateBps));
+    publish(event("progress").put("bytes", bytes).put("bytesOut", bytesOut).put("total", total)
+      .put("rateBps", rateBps), false);
     return true;
   }
 
+  /** @param element the element that reports, or null for what the transfer itself says */
   void info(String element, JsonObject info) {
-    bus.publish(Addresses.events(id), event("info").put("element", element).put("info", info));
-  }
-
-  void error(JsonObject error) {
-    JsonObject e = event("error").put("error", error);
-    bus.publish(Addresses.events(id), e);
-    bus.publish(Addresses.EVENTS, e);
-  }
-
-  void done(long bytes, long durationMs, JsonObject checksum) {
-    JsonObject e = event("done").put("bytes", bytes).put("durationMs", durationMs);
-    if (checksum != null) {
-      e.put("checksum", checksum);
+    if (!ended) {
+      JsonObject e = event("info");
+      if (element != null) {
+        e.put("element", element);
+      }
+      publish(e.put("info", info), false);
     }
-    bus.publish(Addresses.events(id), e);
-    bus.publish(Addresses.EVENTS, e);
+  }
+
+  /**
+   * Numbers the final events, [{@code error}], {@code state} and {@code done}, so that {@link #lastSeq()}
+   * counts them before they go out; nothing else goes out after this. {@code end.publish()} sends them.
+   */
+  End end(State state, long bytes, long bytesOut, long durationMs, JsonObject checksum, JsonObject error) {
+    ended = true;
+    List<JsonObject> finals = new ArrayList<>();
+    if (error != null && state != State.DONE) {
+      finals.add(event("error").put("error", error));
+    }
+    finals.add(event("state").put("state", state.name()));
+    JsonObject done = event("done").put("state", state.name()).put("bytes", bytes).put("bytesOut", bytesOut)
+      .put("durationMs", durationMs);
+    if (checksum != null) {
+      done.put("checksum", checksum);
+    }
+    if (error != null && state != State.DONE) {
+      done.put("error", error);
+    }
+    finals.add(done);
+    return new End(finals);
+  }
+
+  /** The final events, numbered and not yet sent. */
+  final class End {
+
+    private final List<JsonObject> events;
+
+    private End(List<JsonObject> events) {
+      this.events = events;
+    }
+
+    void publish() {
+      events.forEach(e -> Events.this.publish(e, true));
+      history.ended(id);
+    }
   }
 }

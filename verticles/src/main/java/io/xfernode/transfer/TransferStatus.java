@@ -9,7 +9,7 @@ import java.time.Instant;
 
 /**
  * The status of one transfer (SPEC 2.3), kept by its controller and copied to the cluster-wide store:
- * {@code {"id", "state", "node", "bytes", "total", "rateBps", "startedAt", "runningAt", "endedAt", "plan", "error"?,
+ * {@code {"id", "state", "node", "bytes", "bytesOut", "total", "rateBps", "startedAt", "runningAt", "endedAt", "plan", "error"?,
  * "checksum"?, "checksums", "secondaryErrors"}}.
  */
 final class TransferStatus {
@@ -68,6 +68,10 @@ final class TransferStatus {
   void bytes(long in, long out) {
     bytes = in;
     bytesOut = out;
+  }
+
+  long bytesOut() {
+    return bytesOut;
   }
 
   void total(long t) {

@@ -116,8 +116,7 @@ class EngineApiTest {
       synchronized (events) {
         events.add(m.body());
       }
-      if ("state".equals(m.body().getString("type")) && List.of("DONE", "FAILED", "CANCELLED")
-        .contains(m.body().getString("state"))) {
+      if ("done".equals(m.body().getString("type"))) {
         done.complete(null);
       }
     });
@@ -161,13 +160,15 @@ class EngineApiTest {
       for (int i = 1; i < progressAt.size(); i++) {
         assertThat(progressAt.get(i) - progressAt.get(i - 1)).as("ms between progress events").isGreaterThanOrEqualTo(249);
       }
-      // done comes just before the final state, which is the last event: a subscriber may stop there
-      JsonObject last = events.get(events.size() - 1);
-      assertThat(last.getString("type")).isEqualTo("state");
-      assertThat(last.getString("state")).isEqualTo("DONE");
-      JsonObject doneEvent = events.get(events.size() - 2);
+      // the final state, then done, which is the last event: a subscriber may stop there
+      JsonObject finalState = events.get(events.size() - 2);
+      assertThat(finalState.getString("type")).isEqualTo("state");
+      assertThat(finalState.getString("state")).isEqualTo("DONE");
+      JsonObject doneEvent = events.get(events.size() - 1);
       assertThat(doneEvent.getString("type")).isEqualTo("done");
+      assertThat(doneEvent.getString("state")).isEqualTo("DONE");
       assertThat(doneEvent.getLong("bytes")).isEqualTo(512L << 20);
+      assertThat(doneEvent.getLong("bytesOut")).isEqualTo(512L << 20);
       assertThat(doneEvent.getLong("durationMs")).isPositive();
     }
     synchronized (dashboard) {

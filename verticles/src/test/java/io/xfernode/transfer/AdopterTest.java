@@ -45,7 +45,7 @@ class AdopterTest {
     CompletableFuture<Void> ended = new CompletableFuture<>();
     await(vertx.eventBus().<JsonObject>consumer(Addresses.events(id), m -> {
       events.add(m.body());
-      if ("state".equals(m.body().getString("type"))) {
+      if ("done".equals(m.body().getString("type"))) {
         ended.complete(null);
       }
     }).completion());
@@ -56,8 +56,8 @@ class AdopterTest {
         "null")), Cost.of(1, 0), 1, List.of());
     Setup setup = new Setup(id, "a", plan, "00".repeat(16), true, false);
 
-    await(new Adopter(vertx, "b", store).nodeLeft("a", List.of(setup)));
-    await(new Adopter(vertx, "c", store).nodeLeft("a", List.of(setup)));
+    await(new Adopter(vertx, "b", store, new io.xfernode.events.EventHistory(vertx)).nodeLeft("a", List.of(setup)));
+    await(new Adopter(vertx, "c", store, new io.xfernode.events.EventHistory(vertx)).nodeLeft("a", List.of(setup)));
 
     JsonObject status = await(store.get(id));
     assertThat(status.getString("state")).isEqualTo("FAILED");
@@ -65,8 +65,17 @@ class AdopterTest {
     assertThat(status.getJsonObject("error").getInteger("code")).isEqualTo(503);
     assertThat(status.getJsonObject("plan").getJsonArray("nodes")).containsExactly("a", "b");
     ended.get(10, TimeUnit.SECONDS);
-    assertThat(events).extracting(e -> e.getString("type")).containsExactly("error", "state");
-    assertThat(events.get(1).getString("state")).isEqualTo("FAILED");
-    assertThat(events.get(0).getLong("seq")).isGreaterThan(Adopter.LOST_SEQ);
+    // the seq the lost controller reached is unknown: the adopter jumps past it, and says so first
+    assertThat(events).extracting(e -> e.getString("type")).containsExactly("info", "error", "state", "done");
+    JsonObject missed = events.get(0).getJsonObject("info").getJsonObject("missed");
+    assertThat(missed.getLong("after")).isZero();
+    assertThat(missed.getLong("before")).isEqualTo(Adopter.LOST_SEQ + 1);
+    for (int i = 0; i < events.size(); i++) {
+      assertThat(events.get(i).getLong("seq")).as("seq of event %d", i).isEqualTo(Adopter.LOST_SEQ + 1 + i);
+    }
+    assertThat(events.get(2).getString("state")).isEqualTo("FAILED");
+    assertThat(events.get(3).getString("state")).isEqualTo("FAILED");
+    assertThat(events.get(3).getJsonObject("error").getInteger("code")).isEqualTo(503);
+    assertThat(status.getLong("eventSeq")).as("the final status names the last event").isEqualTo(Adopter.LOST_SEQ + 4);
   }
 }

@@ -1,71 +1,81 @@
 package io.xfernode.node.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.xfernode.api.Addresses;
 import io.xfernode.api.XferException;
-
-import java.util.Set;
+import io.xfernode.events.EventFollower;
 
 /**
- * {@code GET /api/transfers/{id}/events}: the transfer's events as server-sent events, until its final
- * state. A transfer that has already ended gets one {@code state} event with its final state.
+ * {@code GET /api/transfers/{id}/events}: the transfer's events as server-sent events, each with
+ * {@code id: <seq>}, up to {@code done}, after which the stream ends. A client that reconnects with
+ * {@code Last-Event-ID: N} gets the events after N from the history of the node that published them
+ * (which need not be this one); without it, a client gets every event that history still holds. What is
+ * no longer held is said by an {@code info} event without an id ({@link EventFollower}).
  */
 final class EventStream {
 
   static final long KEEPALIVE_MS = 15_000;
-  private static final Set<String> FINAL = Set.of("DONE", "FAILED", "CANCELLED");
+  /** The longest {@code Last-Event-ID} taken: a {@code seq} is a long. */
+  private static final int MAX_ID_DIGITS = 18;
 
   private EventStream() {
   }
 
   static void serve(Vertx vertx, RoutingContext ctx, String id) {
+    long after;
+    try {
+      after = lastEventId(ctx.request().getHeader("Last-Event-ID"));
+    } catch (XferException e) {
+      ctx.fail(e);
+      return;
+    }
     HttpServerResponse response = ctx.response();
-    // headers first: events may be written as soon as the consumer below is registered
+    // headers first: events may be written as soon as the follower has caught up
     response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-    // listen first, then read the status: an end published in between is not missed
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.events(id));
+    EventFollower follower = new EventFollower(vertx, id, after, () -> status(vertx, id), e -> write(response, e));
     long[] keepalive = {-1};
-    Runnable stop = () -> {
-      consumer.unregister();
+    response.closeHandler(c -> follower.stop());
+    follower.ended().onComplete(v -> {
       vertx.cancelTimer(keepalive[0]);
-    };
-    consumer.handler(m -> {
-      write(response, m.body());
-      if ("state".equals(m.body().getString("type")) && FINAL.contains(m.body().getString("state"))) {
-        stop.run();
-        end(response);
-      }
+      end(response);
     });
-    consumer.completion()
-      .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject().put("id", id),
-        new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)))
-      .onSuccess(m -> {
-        response.closeHandler(v -> stop.run());
-        String state = m.body().getString("state");
-        if (FINAL.contains(state)) {
-          stop.run();
-          write(response, new JsonObject().put("id", id).put("seq", 0).put("type", "state").put("state", state));
-          end(response);
-          return;
-        }
-        if (response.ended()) {
+    follower.start()
+      .onSuccess(v -> {
+        if (response.ended() || response.closed()) {
           return;
         }
         response.write(": following " + id + "\n\n");
         keepalive[0] = vertx.setPeriodic(KEEPALIVE_MS, t -> {
           if (!response.ended() && !response.closed()) {
             response.write(": keepalive\n\n");
+            follower.check();
           }
         });
       })
-      .onFailure(t -> {
-        stop.run();
-        ctx.fail(XferException.from(t));
-      });
+      .onFailure(t -> ctx.fail(XferException.from(t)));
+  }
+
+  static long lastEventId(String header) {
+    if (header == null || header.isBlank()) {
+      return 0;
+    }
+    String value = header.trim();
+    if (value.length() > MAX_ID_DIGITS || !value.chars().allMatch(Character::isDigit)) {
+      throw XferException.badRequest("Last-Event-ID", "must be the seq of an event, got \""
+        + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "\"");
+    }
+    return Long.parseLong(value);
+  }
+
+  private static Future<JsonObject> status(Vertx vertx, String id) {
+    return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject().put("id", id),
+      new DeliveryOptions().setLocalOnly(true)).map(Message::body);
   }
 
   private static void end(HttpServerResponse response) {
@@ -75,9 +85,17 @@ final class EventStream {
   }
 
   private static void write(HttpServerResponse response, JsonObject event) {
-    if (!response.ended() && !response.closed()) {
-      response.write("id: " + event.getLong("seq", 0L) + "\nevent: " + event.getString("type") + "\ndata: "
-        + event.encode() + "\n\n");
+    if (response.ended() || response.closed()) {
+      return;
     }
+    if (response.writeQueueFull()) {
+      // a client that does not read: let it go rather than queue without bound; it may reconnect with its
+      // Last-Event-ID and miss nothing the history holds
+      response.reset();
+      return;
+    }
+    Long seq = event.getLong("seq");
+    response.write((seq == null ? "" : "id: " + seq + "\n") + "event: " + event.getString("type") + "\ndata: "
+      + event.encode() + "\n\n");
   }
 }

@@ -119,6 +119,32 @@ class TransferApiTest {
   }
 
   @Test
+  void a_done_tree_transfer_across_nodes_counts_the_sum_of_its_file_sizes() throws Exception {
+    String id = "tree-" + UUID.randomUUID();
+    java.nio.file.Path src = java.nio.file.Files.createDirectories(cluster.root(0).resolve(id));
+    int[] sizes = {0, 7, 4096, 1_000_003, 65_536};
+    long sum = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      java.nio.file.Path p = src.resolve("d" + (i % 2) + "/f" + i);
+      java.nio.file.Files.createDirectories(p.getParent());
+      java.nio.file.Files.write(p, RandomBytes.bytes(i, sizes[i]));
+      sum += sizes[i];
+    }
+    JsonObject status = cluster.run(0, new JsonObject().put("id", id)
+      .put("source", new JsonObject().put("type", "file").put("node", "n0").put("path", "data/" + id)
+        .put("recursive", true))
+      .put("sink", "file://n1/data/" + id + "-copy"));
+    assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
+    assertThat(status.getLong("bytes")).as("bytes: the sum of the file sizes").isEqualTo(sum);
+    assertThat(status.getLong("total")).as("total").isEqualTo(sum);
+    for (int i = 0; i < sizes.length; i++) {
+      String rel = "d" + (i % 2) + "/f" + i;
+      assertThat(java.nio.file.Files.readAllBytes(cluster.root(1).resolve(id + "-copy").resolve(rel))).as(rel)
+        .isEqualTo(RandomBytes.bytes(i, sizes[i]));
+    }
+  }
+
+  @Test
   void a_bridge_client_uploads_through_an_eventbus_source_and_downloads_through_an_eventbus_sink() throws Exception {
     byte[] data = RandomBytes.bytes(31, 300_000);
     try (BridgeClient client = new BridgeClient(cluster.node(1).bridgePort())) {

@@ -149,7 +149,7 @@ class HttpApiTest {
     HttpResponse<String> events = send("GET", "/api/transfers/" + id + "/events", null);
     assertThat(events.headers().firstValue("Content-Type")).hasValue("text/event-stream");
     List<String> types = events.body().lines().filter(l -> l.startsWith("event: ")).collect(Collectors.toList());
-    assertThat(types).last().isEqualTo("event: state");
+    assertThat(types).as("the stream ends with done").last().isEqualTo("event: done");
     assertThat(events.body()).contains("\"state\":\"DONE\"");
 
     HttpResponse<String> status = send("GET", "/api/transfers/" + id, null);
