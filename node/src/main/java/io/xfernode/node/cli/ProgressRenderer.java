@@ -75,7 +75,8 @@ final class ProgressRenderer {
         int pad = Math.max(0, drawnWidth - line.length());
         err.print("\r" + line + " ".repeat(pad));
         err.flush();
-        drawnWidth = line.length();
+        // what the terminal shows: the longest line so far, since shorter ones are padded over it
+        drawnWidth = Math.max(drawnWidth, line.length());
       }
       case PLAIN -> {
         if (lastPlainAt != Long.MIN_VALUE && now - lastPlainAt < PLAIN_INTERVAL_MS) {
