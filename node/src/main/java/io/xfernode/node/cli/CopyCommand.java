@@ -67,7 +67,7 @@ final class CopyCommand extends FollowingCommand {
     }
     // the id is ours from the start, so its events can be subscribed to before it runs, and Ctrl-C
     // can cancel it even while the submit is being answered
-    String transferId = id != null ? id : "cli-" + UUID.randomUUID();
+    String transferId = id != null ? id : "cli-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     spec.put("id", transferId);
     return follow(bridge, transferId, follower -> {
       var submit = bridge.requestAsync(Addresses.SUBMIT, spec);
