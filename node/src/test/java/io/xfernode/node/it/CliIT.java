@@ -29,13 +29,17 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The command line of SPEC 2.6 as a user runs it: {@code java -jar xfernode.jar SUBCOMMAND} in a process of
- * its own, off a terminal, against one real node started from the fat jar.
+ * its own, off a terminal and under a pseudo-terminal, against a cluster of two nodes started from the fat
+ * jar (the commands talk to cli0).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -44,25 +48,30 @@ class CliIT {
   @TempDir
   static Path dir;
 
-  private NodeProcess node;
+  private final List<NodeProcess> nodes = new ArrayList<>();
   private int bridgePort;
+  /** The root {@code data} of node cli0, the one the commands talk to, and of cli1. */
   private Path root;
+  private Path root1;
 
   @BeforeAll
-  void startNode() throws Exception {
-    int[] member = FreePorts.takeFixed(1);
-    Path hazelcast = NodeProcess.hazelcastConfig(dir.resolve("hazelcast.xml"), "cli-" + UUID.randomUUID(), member, 0);
-    root = Files.createDirectories(dir.resolve("root"));
-    node = NodeProcess.start("--cluster-config", hazelcast.toString(), "--node-id", "cli0", "--root",
-      "data=" + root, "--bridge-port", "0", "--http-port", "0", "--data-port", "0");
-    bridgePort = node.awaitUp();
+  void startNodes() throws Exception {
+    int[] members = FreePorts.takeFixed(2);
+    String cluster = "cli-" + UUID.randomUUID();
+    root = Files.createDirectories(dir.resolve("root0"));
+    root1 = Files.createDirectories(dir.resolve("root1"));
+    for (int i = 0; i < 2; i++) {
+      Path hazelcast = NodeProcess.hazelcastConfig(dir.resolve("hazelcast-" + i + ".xml"), cluster, members, i);
+      nodes.add(NodeProcess.start("--cluster-config", hazelcast.toString(), "--node-id", "cli" + i, "--root",
+        "data=" + (i == 0 ? root : root1), "--bridge-port", "0", "--http-port", "0", "--data-port", "0"));
+    }
+    bridgePort = nodes.get(0).awaitUp();
+    nodes.get(1).awaitUp();
   }
 
   @AfterAll
-  void stopNode() {
-    if (node != null) {
-      node.close();
-    }
+  void stopNodes() {
+    nodes.forEach(NodeProcess::close);
   }
 
   /** What a finished command printed, and how it exited. */
@@ -265,6 +274,49 @@ class CliIT {
     assertThat(watched.exit()).as("exit of watch; stderr: %s", watched.err()).isEqualTo(5);
     assertThat(watched.err()).contains("xfernode: CANCELLED " + id);
     assertThat(cp.await().exit()).as("exit of cp").isEqualTo(5);
+  }
+
+  @Test
+  void on_a_terminal_cp_between_two_nodes_redraws_one_line_with_percent_and_rate_and_is_byte_exact() throws Exception {
+    Path script = Paths.get("/usr/bin/script");
+    assumeThat(Files.isExecutable(script)).as("util-linux's script(1), which gives the command a pseudo-terminal, "
+      + "is not installed").isTrue();
+    awaitBothNodes();
+    byte[] data = sourceFile("pty.bin", 8 * 1024 * 1024);
+    // 8 MiB at 4 MiB/s: about 2 s, so the line is redrawn several times
+    List<String> cp = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+      "-jar", NodeProcess.jar().toString(), "cp", "--bridge-port", String.valueOf(bridgePort), "--checksum",
+      "sha256", "--rate-limit", "4M", "file://cli0/data/pty.bin", "file://cli1/data/pty.bin");
+    String shellLine = cp.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    Path screen = Files.createTempFile(dir, "screen", ".txt");
+    Process p = new ProcessBuilder(script.toString(), "-qfec", shellLine, "/dev/null")
+      .redirectOutput(screen.toFile()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("cp under a pseudo-terminal finished").isTrue();
+    String out = Files.readString(screen);
+    assertThat(p.exitValue()).as("exit of cp; screen: %s", out).isZero();
+
+    // a redraw is a carriage return that no newline follows (the terminal turns \n into \r\n)
+    Matcher redraws = Pattern.compile("\\r([^\\r\\n]*\\d+%[^\\r\\n]*/s[^\\r\\n]*elapsed [^\\r\\n]*)").matcher(out);
+    List<String> lines = new ArrayList<>();
+    while (redraws.find()) {
+      lines.add(redraws.group(1).strip());
+    }
+    assertThat(lines).as("progress lines redrawn in place; screen: %s", out).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(out).as("the summary").contains("DONE cli-").contains("sha256 " + sha256(data));
+    assertThat(out).as("no plain progress lines on a terminal").doesNotContain("progress ");
+    assertThat(Files.readAllBytes(root1.resolve("pty.bin"))).as("the copy on cli1").isEqualTo(data);
+  }
+
+  /** Waits until cli0 lists cli1 (the second node's "up" may come before the first hears of it). */
+  private void awaitBothNodes() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    List<String> ids;
+    do {
+      Run run = cli("nodes", "--json");
+      ids = new JsonArray(run.exit() == 0 ? run.out() : "[]").stream().map(n -> ((JsonObject) n).getString("id"))
+        .toList();
+    } while (!ids.contains("cli1") && System.nanoTime() < deadline);
+    assertThat(ids).as("the nodes cli0 lists").contains("cli0", "cli1");
   }
 
   /**
