@@ -23,9 +23,16 @@ public final class Main {
     CommandLine cl = new CommandLine(new NodeCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((ex, args) -> {
-      ex.getCommandLine().getErr().println("xfernode: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'java -jar xfernode.jar --help'.");
+      CommandLine where = ex.getCommandLine();
+      String command = where.getCommandSpec().qualifiedName(" ").replaceFirst("^xfernode", "java -jar xfernode.jar");
+      where.getErr().println("xfernode: " + ex.getMessage());
+      where.getErr().println("Try '" + command + " --help'.");
       return NodeCommand.EXIT_CONFIG;
+    });
+    // a bug of the client, never a user's error: still one line, not a stack trace
+    cl.setExecutionExceptionHandler((ex, where, parsed) -> {
+      where.getErr().println("xfernode: internal error: " + ex);
+      return ExitCodes.INTERNAL;
     });
     return cl;
   }

@@ -13,6 +13,7 @@ import io.xfernode.node.config.ConfigException;
 import io.xfernode.node.config.ConfigLayers;
 import io.xfernode.node.config.NodeConfig;
 import io.xfernode.node.config.NodeConfigLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,11 +27,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar xfernode.jar [flags]}: runs a node until SIGTERM. */
-@Command(name = "xfernode", mixinStandardHelpOptions = true, versionProvider = NodeCommand.VersionProvider.class,
+/**
+ * {@code java -jar xfernode.jar [flags]}: runs a node until SIGTERM. Its subcommands ({@code cp},
+ * {@code status}, ...) are the client, which talks to a node through the TCP bridge.
+ */
+@Command(name = "xfernode", mixinStandardHelpOptions = true,
+  subcommands = {CopyCommand.class, StatusCommand.class, ListCommand.class, CancelCommand.class, WatchCommand.class,
+    NodesCommand.class, PoolsCommand.class, CommandLine.HelpCommand.class}, versionProvider = NodeCommand.VersionProvider.class,
   sortOptions = false, usageHelpAutoWidth = true,
   description = {"Runs an xfernode node: it joins the cluster and serves the control API on the event bus "
-    + "and its bridges.", "",
+    + "and its bridges. With a subcommand, talks to a node through its TCP bridge instead.", "",
     "Config layers, lowest first: shipped defaults < --conf FILE < XFER_* environment < -Dxfer.* and flags."},
   exitCodeListHeading = "%nExit codes:%n",
   exitCodeList = {"0:stopped cleanly", "1:failed to start", "2:bad configuration or flags"})
