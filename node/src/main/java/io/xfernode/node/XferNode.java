@@ -201,7 +201,7 @@ public final class XferNode {
         bridgePort = bound.port();
         return PortBinder.bind("http.port", config.http(), () -> HttpApi.create(vertx, config.sockjsPath(),
           config.limits().maxRequestBytes(), TlsConfig.fromJson("http.tls", config.http().tls()),
-          config.http().host(), config.allowedOrigins(), config.tokens(), this::mountOperations));
+          config.http().host(), config.allowedOrigins(), config.tokens(), config.openHealth(), this::mountOperations));
       })
       .compose(bound -> {
         http = bound.listener();

@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code auth {tokens: [{name, token | tokenFile, role}], allowAnonymous}} (SPEC 2.5). A token may
+ * Reads {@code auth {tokens: [{name, token | tokenFile, role}], allowAnonymous, openHealth}} (SPEC 2.5). A token may
  * also be written {@code "name:role:secret"}, the form {@code XFER_AUTH_TOKENS} takes as a comma-separated
  * list. A secret has at least {@value #MIN_SECRET} characters; names and secrets are unique.
  */
@@ -33,7 +33,7 @@ final class AuthConfig {
 
   /** @return the tokens; reads token files (blocking: config is loaded off the event loops) */
   static Tokens tokens(ConfigReader r) {
-    ConfigReader.refuseUnknown("auth", r.object("auth"), Set.of("tokens", "allowAnonymous"));
+    ConfigReader.refuseUnknown("auth", r.object("auth"), Set.of("tokens", "allowAnonymous", "openHealth"));
     JsonArray list = r.array("auth.tokens");
     List<Tokens.Token> tokens = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -61,10 +61,10 @@ final class AuthConfig {
     return Tokens.of(tokens);
   }
 
-  static boolean allowAnonymous(ConfigReader r) {
-    Object v = r.value("auth.allowAnonymous");
+  static boolean flag(ConfigReader r, String key) {
+    Object v = r.value(key);
     if (!(v instanceof Boolean)) {
-      throw new ConfigException("auth.allowAnonymous", "must be true or false, got " + ConfigReader.describe(v));
+      throw new ConfigException(key, "must be true or false, got " + ConfigReader.describe(v));
     }
     return (Boolean) v;
   }

@@ -52,6 +52,7 @@ public final class NodeConfig {
   private final io.xfernode.process.CommandRules processAllow;
   private final io.xfernode.node.auth.Tokens tokens;
   private final boolean allowAnonymous;
+  private final boolean openHealth;
   private final List<String> allowedOrigins;
   private final List<String> processEnv;
   private final io.xfernode.net.Egress egress;
@@ -73,6 +74,7 @@ public final class NodeConfig {
     this.processAllow = b.processAllow;
     this.tokens = b.tokens;
     this.allowAnonymous = b.allowAnonymous;
+    this.openHealth = b.openHealth;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.processEnv = List.copyOf(b.processEnv);
     this.egress = b.egress;
@@ -196,7 +198,8 @@ public final class NodeConfig {
       throw new ConfigException(e.getMessage().substring(0, colon), e.getMessage().substring(colon + 2));
     }
     b.tokens = AuthConfig.tokens(r);
-    b.allowAnonymous = AuthConfig.allowAnonymous(r);
+    b.allowAnonymous = AuthConfig.flag(r, "auth.allowAnonymous");
+    b.openHealth = AuthConfig.flag(r, "auth.openHealth");
     if (!b.tokens.required() && !b.allowAnonymous) {
       for (ListenConfig control : List.of(b.bridge, b.http)) {
         if (!Loopback.is(control.host())) {
@@ -352,6 +355,11 @@ public final class NodeConfig {
     return allowAnonymous;
   }
 
+  /** Whether {@code GET /health} answers without a token where tokens are configured. */
+  public boolean openHealth() {
+    return openHealth;
+  }
+
   /** Origins besides the node's own that may call the HTTP API and SockJS from a browser. */
   public List<String> allowedOrigins() {
     return allowedOrigins;
@@ -383,6 +391,7 @@ public final class NodeConfig {
     b.processAllow = processAllow;
     b.tokens = tokens;
     b.allowAnonymous = allowAnonymous;
+    b.openHealth = openHealth;
     b.allowedOrigins.addAll(allowedOrigins);
     b.processEnv.addAll(processEnv);
     b.egress = egress;
@@ -406,6 +415,7 @@ public final class NodeConfig {
     io.xfernode.process.CommandRules processAllow;
     io.xfernode.node.auth.Tokens tokens;
     boolean allowAnonymous;
+    boolean openHealth;
     final List<String> allowedOrigins = new ArrayList<>();
     final List<String> processEnv = new ArrayList<>();
     io.xfernode.net.Egress egress;

@@ -53,16 +53,21 @@ public final class HttpApi implements Listener {
    * @param host            the host the port binds, for the node's own origin
    * @param allowedOrigins  {@code http.allowedOrigins}: other origins browsers may call from
    * @param tokens          the tokens API requests (and /metrics) must carry; none configured: open
+   * @param openHealth      whether /health answers without a token ({@code auth.openHealth})
    * @param operations      mounts the operations' paths (SPEC 2.7: {@code /health}, {@code /metrics}), after
    *                        the browser rules, which apply to them too
    */
   public static HttpApi create(Vertx vertx, String sockjsPath, int maxRequestBytes, TlsConfig tls, String host,
-                               List<String> allowedOrigins, Tokens tokens, Handler<Router> operations) {
+                               List<String> allowedOrigins, Tokens tokens, boolean openHealth,
+                               Handler<Router> operations) {
     Router router = Router.router(vertx);
     router.route().handler(new BrowserRules(host, tls != null, allowedOrigins));
     router.route("/api/*").handler(new BearerAuth(tokens));
-    // Prometheus sends a bearer token too; /health stays open to probes (it tells nothing about transfers)
+    // Prometheus sends a bearer token too; /health as well, unless auth.openHealth leaves it to probes
     router.route("/metrics").handler(new BearerAuth(tokens));
+    if (!openHealth) {
+      router.route("/health*").handler(new BearerAuth(tokens));
+    }
     operations.handle(router);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(maxRequestBytes));
     HttpApi api = new HttpApi(vertx, null);
@@ -76,7 +81,7 @@ public final class HttpApi implements Listener {
     router.get("/api/transfers/:id/events").handler(ctx -> EventStream.serve(vertx, ctx, ctx.pathParam("id")));
     router.get("/api/nodes").handler(ctx -> api.forward(ctx, Addresses.NODES, new JsonObject(), 200));
     router.get("/api/listeners").handler(ctx -> api.forward(ctx, Addresses.LISTENERS, new JsonObject(), 200));
-    router.route("/api/*").failureHandler(HttpApi::failure);
+    router.route().failureHandler(HttpApi::failure);
     EventBusBridgeImpl sockjsBridge = new EventBusBridgeImpl(vertx, null, sockjsOptions(), null);
     FrameGate gate = new FrameGate(tokens);
     router.route(sockjsPath + "/*").subRouter(SockJSHandler.create(vertx)

@@ -210,6 +210,7 @@ class NodeConfigLoaderTest {
     NodeConfig open = load(null, Map.of(), Map.of(), new JsonObject().put("auth", new JsonObject()
       .put("allowAnonymous", true)).put("http", new JsonObject().put("host", "0.0.0.0")));
     assertThat(open.allowAnonymous()).isTrue();
+    assertThat(open.openHealth()).as("the default").isFalse();
     assertThat(open.tokens().required()).isFalse();
     for (String loopback : java.util.List.of("127.0.0.1", "127.1.2.3", "localhost", "::1")) {
       assertThat(load(null, Map.of(), Map.of(), new JsonObject().put("bridge", new JsonObject().put("host", loopback)))

@@ -102,6 +102,16 @@ class AuthTest {
   }
 
   @Test
+  void health_and_metrics_need_a_read_token_where_tokens_are_configured() throws Exception {
+    for (String path : java.util.List.of("/health", "/metrics")) {
+      assertThat(call(null, "GET", path, null).statusCode()).as(path).isEqualTo(401);
+      HttpResponse<String> read = call(READER, "GET", path, null);
+      assertThat(read.statusCode()).as(path + ": " + read.body()).isEqualTo(200);
+    }
+    assertThat(call(READER, "GET", "/metrics", null).body()).contains("xfer_transfers_running");
+  }
+
+  @Test
   void a_submitted_transfer_records_its_submitter_and_only_it_or_an_admin_may_cancel_it() throws Exception {
     int length = 3 << 20;
     String done = "http-alice-" + UUID.randomUUID();
@@ -200,6 +210,39 @@ class AuthTest {
       assertThat(noAddress.getInteger("failureCode")).isEqualTo(400);
       assertThat(noAddress.getString("message")).startsWith("address: missing");
     }
+  }
+
+  /** Runs the fat jar's command line in this JVM; its output lands in {@code out}. */
+  private int cli(StringBuilder out, String... args) {
+    picocli.CommandLine cl = io.xfernode.node.cli.CliAccess.commandLine();
+    java.io.StringWriter o = new java.io.StringWriter();
+    java.io.StringWriter e = new java.io.StringWriter();
+    cl.setOut(new java.io.PrintWriter(o, true));
+    cl.setErr(new java.io.PrintWriter(e, true));
+    int code = cl.execute(args);
+    out.append(o).append(e);
+    return code;
+  }
+
+  @Test
+  void the_command_line_carries_its_token_and_a_refusal_exits_2_with_one_line() throws Exception {
+    String port = String.valueOf(cluster.node(0).bridgePort());
+    StringBuilder none = new StringBuilder();
+    assertThat(cli(none, "nodes", "--bridge-port", port)).isEqualTo(2);
+    assertThat(none.toString().lines()).hasSize(1).first().asString().contains("401").contains("headers.authorization");
+    StringBuilder nodes = new StringBuilder();
+    assertThat(cli(nodes, "nodes", "--bridge-port", port, "--token", READER, "--json")).as(nodes.toString()).isZero();
+    assertThat(nodes.toString()).contains("\"n0\"");
+    StringBuilder refused = new StringBuilder();
+    assertThat(cli(refused, "cp", "random:?length=10", "null:", "--bridge-port", port, "--token", READER, "-q"))
+      .isEqualTo(2);
+    assertThat(refused.toString()).contains("403").doesNotContain("Exception");
+    String id = "cli-" + UUID.randomUUID();
+    StringBuilder copied = new StringBuilder();
+    assertThat(cli(copied, "cp", "random:?seed=5&length=70000", "data/" + id + ".bin", "--id", id, "--bridge-port", port,
+      "--token", ALICE, "-q")).as(copied.toString()).isZero();
+    assertThat(Files.readAllBytes(cluster.root(0).resolve(id + ".bin"))).isEqualTo(RandomBytes.bytes(5, 70000));
+    assertThat(awaitEnd(READER, id).getString("submittedBy")).isEqualTo("alice");
   }
 
   private JsonObject awaitEnd(String token, String id) throws Exception {
