@@ -73,6 +73,8 @@ public final class XferNode {
   /** Every service started, and the node is not stopping: what the {@code node} health check reports. */
   private volatile boolean up;
   private final NodeMetrics metrics;
+  /** The number of transfers in the directory entry: at most four writes a second, not two per transfer. */
+  private final io.xfernode.node.cluster.ThrottledInfo transfersInfo;
   private NodeHealth health;
 
   private XferNode(NodeConfig config, NodeState state, Vertx vertx, HazelcastClusterManager clusterManager,
@@ -93,6 +95,11 @@ public final class XferNode {
       .put("transfers", 0)
       .put("startedAt", Instant.now().toString())
       .put("version", Version.VERSION);
+    this.transfersInfo = new io.xfernode.node.cluster.ThrottledInfo(vertx, directory, config.nodeId(), 250, () -> {
+      synchronized (info) {
+        return info.copy();
+      }
+    });
   }
 
   /**
@@ -268,12 +275,10 @@ public final class XferNode {
   }
 
   private void transfersChanged(int count) {
-    JsonObject snapshot;
     synchronized (info) {
       info.put("transfers", count);
-      snapshot = info.copy();
     }
-    directory.update(config.nodeId(), snapshot);
+    transfersInfo.changed();
   }
 
   private List<PoolDef> configPools() {
@@ -329,6 +334,7 @@ public final class XferNode {
     }
     stopped = true;
     up = false;
+    transfersInfo.close();
     log.info("node {} is stopping", config.nodeId());
     Promise<Void> done = Promise.promise();
     Future<Void> closeData = pools == null ? Future.succeededFuture() : pools.close().otherwiseEmpty();

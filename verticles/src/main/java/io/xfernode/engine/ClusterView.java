@@ -13,6 +13,14 @@ public interface ClusterView {
   /** @return the ids of the live nodes, this one included */
   Future<Set<String>> liveNodes();
 
+  /**
+   * @return the ids of the live nodes, at least as far as {@code needed} goes: a view may answer from what
+   *         it knows locally when that shows every node of {@code needed} alive, and asks the cluster otherwise
+   */
+  default Future<Set<String>> liveNodes(java.util.Collection<String> needed) {
+    return liveNodes();
+  }
+
   /** Registers a handler called with the id of every node that leaves the cluster. */
   void onNodeLeft(Handler<String> handler);
 

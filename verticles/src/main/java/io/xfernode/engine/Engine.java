@@ -220,7 +220,7 @@ public final class Engine {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return config.cluster().liveNodes().compose(live -> {
+    return config.cluster().liveNodes(chain.stream().map(ChainElement::node).distinct().toList()).compose(live -> {
       for (ChainElement e : chain) {
         if (!live.contains(e.node())) {
           return Future.failedFuture(new XferException(ErrorCode.NOT_FOUND, e.name() + ".node: unknown node \""

@@ -28,6 +28,13 @@ public final class DirectoryClusterView implements ClusterView {
     return directory.list().map(nodes -> nodes.stream().map(n -> n.getString("id")).collect(Collectors.toSet()));
   }
 
+  /** From the entries last seen, filtered by Hazelcast's own member list (no map read), when they suffice. */
+  @Override
+  public Future<Set<String>> liveNodes(java.util.Collection<String> needed) {
+    Set<String> known = directory.lastSeenLive();
+    return known.containsAll(needed) ? Future.succeededFuture(known) : liveNodes();
+  }
+
   @Override
   public void onNodeLeft(Handler<String> handler) {
     directory.onNodeLeft(handler);

@@ -203,6 +203,16 @@ public final class NodeDirectory {
     return nodes;
   }
 
+  /**
+   * The ids of the nodes last read or written whose members Hazelcast still lists: no map read. A node that
+   * joined since the last read is missing; a node that left is not there.
+   */
+  public Set<String> lastSeenLive() {
+    Set<String> ids = new HashSet<>();
+    live(lastSeen).forEach(n -> ids.add(n.getString("id")));
+    return ids;
+  }
+
   /** @return the live node with {@code nodeId}, or {@code null} */
   public Future<JsonObject> get(String nodeId) {
     return map.get(nodeId).map(node -> node != null && isLive(node.getString(MEMBER)) ? node : null);
