@@ -32,7 +32,7 @@ import java.util.List;
 /**
  * The HTTP face of the control API (SPEC 2.1), mapped one to one onto the event-bus addresses of this node,
  * plus the SockJS event-bus bridge. A failure is answered with the SPEC's code as the HTTP status and
- * {@code {"code", "message"}} as the body.
+ * {@code {"code", "message"}} as the body. {@code GET /} serves the {@link Dashboard}.
  */
 public final class HttpApi implements Listener {
 
@@ -81,11 +81,13 @@ public final class HttpApi implements Listener {
     router.get("/api/transfers/:id/events").handler(ctx -> EventStream.serve(vertx, ctx, ctx.pathParam("id")));
     router.get("/api/nodes").handler(ctx -> api.forward(ctx, Addresses.NODES, new JsonObject(), 200));
     router.get("/api/listeners").handler(ctx -> api.forward(ctx, Addresses.LISTENERS, new JsonObject(), 200));
+    router.get("/api/pools").handler(ctx -> api.forward(ctx, Addresses.POOLS, new JsonObject().put("op", "list"), 200));
     router.route().failureHandler(HttpApi::failure);
     EventBusBridgeImpl sockjsBridge = new EventBusBridgeImpl(vertx, null, sockjsOptions(), null);
     FrameGate gate = new FrameGate(tokens);
     router.route(sockjsPath + "/*").subRouter(SockJSHandler.create(vertx)
       .socketHandler(socket -> sockjsBridge.handle(new GatedSockJSSocket(vertx, socket, gate))));
+    Dashboard.mount(router);
     HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
     if (tls != null) {
       tls.applyTo(options);
