@@ -112,6 +112,29 @@ class AuthTest {
   }
 
   @Test
+  void the_dashboard_page_is_open_but_its_pools_need_a_read_token() throws Exception {
+    // the page must load to ask for a token; what it shows comes from /api, which asks for one
+    HttpResponse<String> page = call(null, "GET", "/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<script src=\"dashboard.js\"");
+    assertThat(call(null, "GET", "/api/pools", null).statusCode()).isEqualTo(401);
+    assertThat(call("not-a-token-of-this-node", "GET", "/api/pools", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> pools = call(READER, "GET", "/api/pools", null);
+    assertThat(pools.statusCode()).as(pools.body()).isEqualTo(200);
+    assertThat(new JsonObject(pools.body()).getJsonArray("pools").stream().map(p -> ((JsonObject) p).getString("name")))
+      .contains("default");
+  }
+
+  @Test
+  @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES) // a fresh machine installs the browser first
+  void the_dashboard_in_chromium_says_a_token_is_required_and_shows_nothing_without_one() throws Exception {
+    String dom = Chromium.require().dumpDom(base + "/", 2000);
+    assertThat(dom).as(dom).contains("<p id=\"alert\" class=\"alert\" role=\"alert\">Token required: this node has "
+      + "tokens configured; enter one above.</p>");
+    assertThat(dom).as("no node listed").doesNotContain("class=\"node-id");
+  }
+
+  @Test
   void a_submitted_transfer_records_its_submitter_and_only_it_or_an_admin_may_cancel_it() throws Exception {
     int length = 3 << 20;
     String done = "http-alice-" + UUID.randomUUID();
