@@ -125,6 +125,11 @@ final class Chromium {
     }
   }
 
+  /** A page at {@code url} that the test drives over the DevTools protocol; close it when done. */
+  DevTools devTools(String url) throws Exception {
+    return DevTools.open(binary, url);
+  }
+
   private void browse(Path stdout, String... args) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("chromium-profile");
     try {
@@ -147,7 +152,7 @@ final class Chromium {
   }
 
   /** Best effort: a browser process that outlived its main one may still be writing its profile. */
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

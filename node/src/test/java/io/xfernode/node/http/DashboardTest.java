@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.xfernode.api.Addresses;
 import io.xfernode.node.TestCluster;
+import io.xfernode.source.RandomBytes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,55 @@ class DashboardTest {
     }
     assertThat(new JsonObject(send("GET", "/api/transfers/" + running, null).body()).getString("state"))
       .isEqualTo("CANCELLED");
+  }
+
+  /** In-page polling with a deadline: {@code until(test, ms)} resolves with the first truthy value of test(). */
+  private static final String UNTIL = "var until = (test, ms) => new Promise((resolve, reject) => {"
+    + " const end = Date.now() + ms;"
+    + " (function check() { const v = test(); if (v) { resolve(v); }"
+    + " else if (Date.now() > end) { reject(new Error('timed out: ' + test)); } else { setTimeout(check, 50); } })(); });\n";
+
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES) // a fresh machine installs the browser first
+  void in_chromium_the_copy_form_copies_between_nodes_and_the_cancel_button_cancels() throws Exception {
+    Chromium chromium = Chromium.require();
+    byte[] data = RandomBytes.bytes(6, 3 << 20);
+    Files.write(cluster.root(0).resolve("form.bin"), data);
+    String copied = "dash-form-" + UUID.randomUUID();
+    String slow = "dash-cancel-" + UUID.randomUUID();
+    CompletableFuture<JsonObject> copyDone = event(copied, e -> "done".equals(e.getString("type")));
+    CompletableFuture<JsonObject> progressing = event(slow, e -> "progress".equals(e.getString("type")));
+    CompletableFuture<JsonObject> cancelled = event(slow, e -> "done".equals(e.getString("type")));
+    assertThat(send("POST", "/api/transfers", slow(slow)).statusCode()).isEqualTo(201);
+    try (DevTools page = chromium.devTools(base + "/")) {
+      page.evaluate(UNTIL + "until(() => document.querySelectorAll('#nodes .node-id').length === 2, 30000)");
+      page.evaluate("(() => { const f = document.getElementById('copy-form');"
+        + " f.elements.namedItem('source').value = 'file://n0/data/form.bin';"
+        + " f.elements.namedItem('sink').value = 'file://n1/data/form-copy.bin';"
+        + " f.elements.namedItem('checksum').value = 'sha256';"
+        + " f.elements.namedItem('id').value = '" + copied + "';"
+        + " f.requestSubmit(); return true; })()");
+      Object said = page.evaluate(UNTIL + "until(() => { const t = document.getElementById('copy-result').textContent;"
+        + " return t.startsWith('Submitting') ? null : t; }, 30000)");
+      assertThat(said).as("what the form says").asString().startsWith("Submitted " + copied);
+      JsonObject done = copyDone.get(60, TimeUnit.SECONDS);
+      assertThat(done.getString("state")).as(done.encode()).isEqualTo("DONE");
+      assertThat(done.getJsonObject("checksum").getString("algorithm")).isEqualTo("sha256");
+      assertThat(Files.readAllBytes(cluster.root(1).resolve("form-copy.bin"))).as("the copy on n1").isEqualTo(data);
+
+      progressing.get(30, TimeUnit.SECONDS);
+      String row = "[...document.querySelectorAll('#running tr.transfer')]"
+        + ".find((r) => r.querySelector('.transfer-id').textContent === '" + slow + "')";
+      page.evaluate(UNTIL + "until(() => " + row + ", 30000).then((r) => { r.querySelector('button').click(); return true; })");
+      JsonObject end = cancelled.get(30, TimeUnit.SECONDS);
+      assertThat(end.getString("state")).as(end.encode()).isEqualTo("CANCELLED");
+      Object shown = page.evaluate(UNTIL + "until(() => !(" + row + ") && [...document.querySelectorAll('#finished tr')]"
+        + ".find((r) => r.textContent.includes('" + slow + "') && r.textContent.includes('CANCELLED')), 30000)"
+        + ".then(() => true)");
+      assertThat(shown).as("the cancelled transfer moved to the finished ones").isEqualTo(true);
+    } finally {
+      send("DELETE", "/api/transfers/" + slow, null);
+    }
   }
 
   /** @return what the page does not show yet, or null when it shows all of it */
