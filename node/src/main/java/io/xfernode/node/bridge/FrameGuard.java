@@ -69,6 +69,20 @@ final class FrameGuard extends ByteToMessageDecoder {
     ctx.writeAndFlush(frame(ctx, verdict.refusal()));
   }
 
+  /**
+   * A client that drops its connection (a reset) is no error of the node's: the stock bridge would log it
+   * at ERROR with a stack trace. Anything else goes on to it.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      log.debug("bridge: {} went away: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
+  }
+
   private static ByteBuf frame(ChannelHandlerContext ctx, JsonObject frame) {
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     return ctx.alloc().buffer(4 + json.length).writeInt(json.length).writeBytes(json);
