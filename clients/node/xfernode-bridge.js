@@ -68,6 +68,10 @@ class Bridge {
   cancel(id, reason) { return this.request('xfer.cancel', reason === undefined ? { id } : { id, reason }); }
   async nodes() { return (await this.request('xfer.nodes', {})).nodes; }
   listeners() { return this.request('xfer.listeners', {}); }
+  /** Every pool, with its live connection counts: {pools: [...], unreachable: [...]}. */
+  pools() { return this.request('xfer.pools', { op: 'list' }); }
+  async definePool(pool) { return (await this.request('xfer.pools', { op: 'define', pool })).pool; }
+  removePool(name) { return this.request('xfer.pools', { op: 'remove', name }); }
 
   /**
    * Submits `spec`, follows its events up to `done` (the last) and resolves with the final status.
@@ -105,6 +109,11 @@ class Bridge {
       this.pending.set(replyAddress, { resolve, reject, timer });
       this.send({ type: 'send', address, replyAddress, body });
     });
+  }
+
+  /** Sends `body` to `address` and expects no reply. */
+  post(address, body) {
+    this.send({ type: 'send', address, body });
   }
 
   /** Calls `callback(body)` for every message published to `address`. */

@@ -31,6 +31,34 @@ class BridgeError(Exception):
         self.message = message
 
 
+class Reply:
+    """A request in flight: result() waits for its reply."""
+
+    def __init__(self, bridge, address, reply_address):
+        self.bridge = bridge
+        self.address = address
+        self.reply_address = reply_address
+        self.answer = queue.Queue(maxsize=1)
+
+    def result(self, timeout=None):
+        timeout = self.bridge.timeout if timeout is None else timeout
+        try:
+            frame = self.answer.get(timeout=timeout)
+        except queue.Empty:
+            raise BridgeError(504, "%s: no reply within %s s" % (self.address, timeout))
+        finally:
+            self.forget()
+        if frame.get("type") == "err":
+            raise BridgeError(frame.get("failureCode"), frame.get("message", "failed"))
+        return frame.get("body")
+
+    def forget(self):
+        with self.bridge._lock:
+            self.bridge._pending.pop(self.reply_address, None)
+            if self.reply_address in self.bridge._order:
+                self.bridge._order.remove(self.reply_address)
+
+
 class Bridge:
     """One connection to a node's TCP bridge. Thread-safe; a reader thread dispatches what arrives."""
 
@@ -83,6 +111,44 @@ class Bridge:
     def listeners(self):
         return self.request("xfer.listeners", {})
 
+    def pools(self):
+        """Every pool, with its live connection counts: {"pools": [...], "unreachable": [...]}."""
+        return self.request("xfer.pools", {"op": "list"})
+
+    def define_pool(self, pool):
+        """Defines (or replaces) a pool, e.g. {"name": "bulk", "maxPerPeer": 8}; returns it with defaults."""
+        return self.request("xfer.pools", {"op": "define", "pool": pool})["pool"]
+
+    def remove_pool(self, name):
+        return self.request("xfer.pools", {"op": "remove", "name": name})
+
+    def watch(self, transfer_id, on_event=None, timeout=None):
+        """Follows a transfer that was submitted elsewhere up to its end; returns the final status.
+
+        The subscription goes out before the status is read, and the bridge answers a connection's frames
+        in order, so an event after that status is never missed; one already final returns at once.
+        `on_event` gets that status first, as {"type": "status", "status": {...}}, then every event.
+        """
+        events = queue.Queue()
+
+        def deliver(event):
+            if on_event is not None:
+                on_event(event)
+            events.put(event)
+
+        address = "xfer.events." + transfer_id
+        self.subscribe(address, deliver)
+        try:
+            status = self.status(transfer_id)
+            if on_event is not None:
+                on_event({"type": "status", "status": status})
+            while status.get("state") not in FINAL_STATES:
+                if events.get(timeout=timeout).get("type") == "done":
+                    status = self.status(transfer_id)
+            return status
+        finally:
+            self.unsubscribe(address)
+
     def run(self, spec, on_event=None, timeout=None):
         """Submits `spec`, follows its events up to `done` (the last) and returns the final status.
 
@@ -115,26 +181,28 @@ class Bridge:
 
     def request(self, address, body=None, timeout=None):
         """Sends `body` to `address` and waits for the reply's body; raises BridgeError on a failure."""
-        reply_address = "py-reply-" + uuid.uuid4().hex
-        answer = queue.Queue(maxsize=1)
+        return self.start_request(address, body).result(timeout)
+
+    def start_request(self, address, body=None):
+        """Sends `body` to `address` without waiting: several may be in flight (credit windows).
+
+        Returns a Reply whose result(timeout) waits for the reply's body or raises BridgeError.
+        """
+        reply = Reply(self, address, "py-reply-" + uuid.uuid4().hex)
         with self._lock:
-            self._pending[reply_address] = answer
-            self._order.append(reply_address)
+            self._pending[reply.reply_address] = reply.answer
+            self._order.append(reply.reply_address)
         try:
-            self._send({"type": "send", "address": address, "replyAddress": reply_address,
+            self._send({"type": "send", "address": address, "replyAddress": reply.reply_address,
                         "body": {} if body is None else body})
-            try:
-                frame = answer.get(timeout=self.timeout if timeout is None else timeout)
-            except queue.Empty:
-                raise BridgeError(504, "%s: no reply within %s s" % (address, timeout or self.timeout))
-        finally:
-            with self._lock:
-                self._pending.pop(reply_address, None)
-                if reply_address in self._order:
-                    self._order.remove(reply_address)
-        if frame.get("type") == "err":
-            raise BridgeError(frame.get("failureCode"), frame.get("message", "failed"))
-        return frame.get("body")
+        except BaseException:
+            reply.forget()
+            raise
+        return reply
+
+    def post(self, address, body):
+        """Sends `body` to `address` and expects no reply."""
+        self._send({"type": "send", "address": address, "body": body})
 
     def subscribe(self, address, callback):
         """Calls `callback(body)` for every message published to `address` (on the reader thread)."""

@@ -202,7 +202,7 @@ public final class XferNode {
       })
       .compose(v -> PortBinder.bind("bridge.port", config.bridge(), () -> TcpBridge.create(vertx,
         TlsConfig.fromJson("bridge.tls", config.bridge().tls()), config.limits().maxRequestBytes(),
-        new io.xfernode.node.bridge.FrameGate(config.tokens()))))
+        new io.xfernode.node.bridge.FrameGate(config.tokens(), config.limits().maxRequestBytes()))))
       .compose(bound -> {
         bridge = bound.listener();
         bridgePort = bound.port();
@@ -268,7 +268,8 @@ public final class XferNode {
 
   private Engine.Config engineConfig() {
     NodeEnv env = new NodeEnv(config.nodeId(), config.host(), config.roots(), config.processAllow(),
-      config.processEnv(), config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts(), config.egress());
+      config.processEnv(), config.limits().maxBufferedBytes(), NodeEnv.DEFAULT_CHUNK, state.parts(), config.egress(),
+      config.limits().maxRequestBytes());
     return new Engine.Config(env, elements, GlueTable.standard(),
       new DirectoryClusterView(config.nodeId(), directory), config.limits().maxTransfers(),
       Engine.Config.DEFAULT_FINISHED_TTL_MS, pools, config.data().tls() != null);

@@ -34,6 +34,7 @@ import java.util.List;
  */
 public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
 
+  /** @param chunkSize the chunk size asked for; 0 for the default, made to fit the node's frame limit */
   public record Options(String address, int chunkSize, Duration idleTimeout) {
   }
 
@@ -48,8 +49,8 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
       throw XferException.badRequest(f.field("address"), "must be xfer.client. followed by 1 to 128 letters, digits, "
         + "'.', '_' or '-' (the bridges let clients receive there)");
     }
-    return new Options(address, f.integer("chunkSize", EventBusSource.DEFAULT_CHUNK, 1, 1 << 20),
-      BusEndpoint.idleTimeout(f));
+    int chunkSize = f.has("chunkSize") ? f.integer("chunkSize", EventBusSource.DEFAULT_CHUNK, 1, 1 << 20) : 0;
+    return new Options(address, chunkSize, BusEndpoint.idleTimeout(f));
   }
 
   @Override
@@ -59,7 +60,8 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
 
   @Override
   public String describe(Options o) {
-    return "sends chunks of up to " + o.chunkSize() + " bytes to " + o.address() + " as the client grants credits";
+    return "sends chunks of up to " + (o.chunkSize() == 0 ? EventBusSource.DEFAULT_CHUNK : o.chunkSize()) + " bytes to "
+      + o.address() + " as the client grants credits";
   }
 
   @Override
@@ -78,6 +80,7 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
     private long seq;
     private long bytes;
     private boolean inputEnded;
+    private int chunkSize;
 
     Sender(Options o) {
       this.o = o;
@@ -86,10 +89,16 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
     @Override
     public Future<Void> setup(ElementContext ctx) {
       this.ctx = ctx;
+      try {
+        // the client's frames are small (credits), but its own limit is likely the node's, so chunks match it
+        chunkSize = ChunkFit.fit(ctx.name(), o.chunkSize(), ctx.env().maxFrameBytes());
+      } catch (XferException e) {
+        return Future.failedFuture(e);
+      }
       endpoint = new BusEndpoint(ctx, o.idleTimeout(), "the client granted no credit", done::tryFail);
       return endpoint.open(this::onCredit).map(control -> {
         ctx.publish("address", new JsonObject().put("address", control).put("to", o.address())
-          .put("chunkSize", o.chunkSize()));
+          .put("chunkSize", chunkSize));
         return null;
       });
     }
@@ -120,8 +129,8 @@ public final class EventBusSink extends BaseElementType<EventBusSink.Options> {
         pump();
       });
       in.handler(b -> {
-        for (int i = 0; i < b.length(); i += o.chunkSize()) {
-          pending.add(b.slice(i, Math.min(b.length(), i + o.chunkSize())));
+        for (int i = 0; i < b.length(); i += chunkSize) {
+          pending.add(b.slice(i, Math.min(b.length(), i + chunkSize)));
         }
         pump();
       });

@@ -40,6 +40,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
   static final int WINDOW = 16;
   static final int DEFAULT_CHUNK = 64 * 1024;
 
+  /** @param chunkSize the chunk size asked for; 0 for the default, made to fit the node's frame limit */
   public record Options(int chunkSize, Duration idleTimeout) {
   }
 
@@ -49,7 +50,8 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
 
   @Override
   public Options parse(JsonFields f) {
-    return new Options(f.integer("chunkSize", DEFAULT_CHUNK, 1, 1 << 20), BusEndpoint.idleTimeout(f));
+    return new Options(f.has("chunkSize") ? f.integer("chunkSize", DEFAULT_CHUNK, 1, 1 << 20) : 0,
+      BusEndpoint.idleTimeout(f));
   }
 
   @Override
@@ -59,7 +61,8 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
 
   @Override
   public String describe(Options o) {
-    return "receives chunks of up to " + o.chunkSize() + " bytes from a client on the event bus";
+    return "receives chunks of up to " + (o.chunkSize() == 0 ? DEFAULT_CHUNK : o.chunkSize())
+      + " bytes from a client on the event bus";
   }
 
   @Override
@@ -78,6 +81,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
     private int outstanding;
     private boolean opened;
     private long bytes;
+    private int chunkSize;
 
     Receiver(Options o) {
       this.o = o;
@@ -86,9 +90,14 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
     @Override
     public Future<Void> setup(ElementContext ctx) {
       this.ctx = ctx;
+      try {
+        chunkSize = ChunkFit.fit(ctx.name(), o.chunkSize(), ctx.env().maxFrameBytes());
+      } catch (XferException e) {
+        return Future.failedFuture(e);
+      }
       endpoint = new BusEndpoint(ctx, o.idleTimeout(), "no chunk from the client", done::tryFail);
       return endpoint.open(this::onMessage).map(address -> {
-        ctx.publish("address", new JsonObject().put("address", address).put("chunkSize", o.chunkSize()));
+        ctx.publish("address", new JsonObject().put("address", address).put("chunkSize", chunkSize));
         endpoint.touch();
         return null;
       });
@@ -106,7 +115,7 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
         switch (op == null ? "" : op) {
           case "open" -> {
             opened = true;
-            msg.reply(new JsonObject().put("credits", WINDOW).put("chunkSize", o.chunkSize()));
+            msg.reply(new JsonObject().put("credits", WINDOW).put("chunkSize", chunkSize));
           }
           case "data" -> data(msg, body);
           case "end" -> end(msg);
@@ -139,8 +148,8 @@ public final class EventBusSource extends BaseElementType<EventBusSource.Options
       } catch (IllegalArgumentException e) {
         throw XferException.badRequest("data", "must be base64");
       }
-      if (bytesIn.length > o.chunkSize()) {
-        throw XferException.badRequest("data", "a chunk of " + bytesIn.length + " bytes exceeds chunkSize " + o.chunkSize());
+      if (bytesIn.length > chunkSize) {
+        throw XferException.badRequest("data", "a chunk of " + bytesIn.length + " bytes exceeds chunkSize " + chunkSize);
       }
       nextSeq++;
       bytes += bytesIn.length;

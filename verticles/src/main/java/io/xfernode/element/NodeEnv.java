@@ -18,18 +18,23 @@ import java.util.Map;
  * @param parts            where the node keeps the list of partial files its file sinks write, so that it
  *                         can remove those of transfers that cannot resume after a crash; null for none
  * @param egress           where elements that connect out may go
+ * @param maxFrameBytes    the largest frame a bridge client may send ({@code limits.maxRequestBytes}): the
+ *                         {@code eventbus} elements size their base64 chunks to fit one
  */
 public record NodeEnv(String nodeId, String host, Map<String, Path> roots,
                       io.xfernode.process.CommandRules processAllow,
                       List<String> processEnv, long maxBufferedBytes, int chunkSize,
-                      io.xfernode.file.PartJournal parts, io.xfernode.net.Egress egress) {
+                      io.xfernode.file.PartJournal parts, io.xfernode.net.Egress egress,
+                      int maxFrameBytes) {
 
   public static final int DEFAULT_CHUNK = 256 * 1024;
+  /** The default of {@code limits.maxRequestBytes}. */
+  public static final int DEFAULT_MAX_FRAME = 1024 * 1024;
 
   /** A node that keeps no list of partial files. */
   public NodeEnv(String nodeId, String host, Map<String, Path> roots, List<String> processAllow,
                  long maxBufferedBytes, int chunkSize) {
     this(nodeId, host, roots, io.xfernode.process.CommandRules.commands(processAllow), List.of(), maxBufferedBytes, chunkSize, null,
-      io.xfernode.net.Egress.open());
+      io.xfernode.net.Egress.open(), DEFAULT_MAX_FRAME);
   }
 }

@@ -64,6 +64,33 @@ final class FrameCheck {
     }
   }
 
+  /**
+   * @return the frame's top-level {@code replyAddress} (or, failing that, its {@code address}), so that a frame
+   * refused unread can still be answered where its sender waits; null when it has neither or is malformed
+   */
+  static String answerAddress(ByteBuf frame) {
+    String address = null;
+    try (JsonParser parser = JSON.createParser((InputStream) new ByteBufInputStream(frame.duplicate()))) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.VALUE_STRING && "replyAddress".equals(field)) {
+          return parser.getText();
+        }
+        if (value == JsonToken.VALUE_STRING && "address".equals(field)) {
+          address = parser.getText();
+        }
+        parser.skipChildren();
+      }
+      return address;
+    } catch (IOException e) {
+      return address;
+    }
+  }
+
   private static String checkField(JsonParser parser, String field, JsonToken value) throws IOException {
     switch (field) {
       case "type":

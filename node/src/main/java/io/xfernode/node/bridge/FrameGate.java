@@ -28,6 +28,8 @@ import java.util.Locale;
  *   wrote, and is stamped with its caller ({@link Caller#stamp}), so that what it reaches knows who
  *   asked.</li>
  * </ul>
+ * A frame larger than {@code limits.maxRequestBytes} is refused with 400 naming the limit, unread but for
+ * its reply address.
  * A refusal is an {@code err} frame like the stock bridge's for a failed request: {@code failureCode},
  * {@code message}, and the {@code replyAddress} (or the address registered) as its {@code address}.
  */
@@ -36,9 +38,26 @@ public final class FrameGate {
   private static final String AUTHORIZATION = "authorization";
 
   private final Tokens tokens;
+  private final int maxFrameBytes;
 
-  public FrameGate(Tokens tokens) {
+  /** @param maxFrameBytes {@code limits.maxRequestBytes}: the largest frame's JSON, in bytes */
+  public FrameGate(Tokens tokens, int maxFrameBytes) {
     this.tokens = tokens;
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  /** The message of the refusal for a frame above the limit. */
+  public static String tooLarge(int maxFrameBytes) {
+    return "frame: larger than limits.maxRequestBytes (" + maxFrameBytes + " bytes)";
+  }
+
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** The err frame for a frame above the limit that cannot be read at all (its address is unknown). */
+  public JsonObject tooLargeRefusal() {
+    return refuse(null, new XferException(ErrorCode.BAD_REQUEST, tooLarge(maxFrameBytes))).refusal();
   }
 
   /** The outcome for one frame: the frame to pass on, or the err frame to answer with. */
@@ -47,6 +66,9 @@ public final class FrameGate {
 
   /** @param json one frame's JSON, not consumed */
   public Verdict check(ByteBuf json) {
+    if (json.readableBytes() > maxFrameBytes) {
+      return refuse(FrameCheck.answerAddress(json), new XferException(ErrorCode.BAD_REQUEST, tooLarge(maxFrameBytes)));
+    }
     String problem = FrameCheck.problem(json);
     if (problem != null) {
       return refuse(null, new XferException(ErrorCode.BAD_REQUEST, problem));

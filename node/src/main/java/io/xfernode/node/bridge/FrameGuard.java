@@ -1,6 +1,7 @@
 package io.xfernode.node.bridge;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +15,10 @@ import java.util.List;
  * Stands in front of the stock TCP event-bus bridge and hands it whole, well-formed frames only
  * (a 4-byte big-endian length, then that many bytes of JSON).
  * <ul>
- *   <li>A frame that declares more than the limit closes its connection before anything is buffered:
- *   the stock bridge would otherwise buffer whatever length a client declares.</li>
+ *   <li>A frame that declares more than the limit is answered with an {@code err} frame that names the
+ *   limit (it has no address: the frame is never read) and closes its connection before anything is
+ *   buffered: the stock bridge would otherwise buffer whatever length a client declares, and skipping the
+ *   frame would mean reading it.</li>
  *   <li>A frame whose JSON is malformed, or whose fields have the wrong types, or that {@link FrameGate}
  *   refuses (a missing or unknown token, a role that does not allow it), is answered with an {@code err}
  *   frame (the code and a message naming the field) and dropped; the connection stays open, since the
@@ -50,7 +53,7 @@ final class FrameGuard extends ByteToMessageDecoder {
       log.warn("bridge: closing {}: a frame declares {} bytes, above limits.maxRequestBytes ({})",
         ctx.channel().remoteAddress(), length, maxFrameBytes);
       in.skipBytes(in.readableBytes());
-      ctx.close();
+      ctx.writeAndFlush(frame(ctx, gate.tooLargeRefusal())).addListener(ChannelFutureListener.CLOSE);
       return;
     }
     if (in.readableBytes() < 4 + length) {
@@ -64,6 +67,20 @@ final class FrameGuard extends ByteToMessageDecoder {
     }
     log.debug("bridge: refused a frame from {}: {}", ctx.channel().remoteAddress(), verdict.refusal().getString("message"));
     ctx.writeAndFlush(frame(ctx, verdict.refusal()));
+  }
+
+  /**
+   * A client that drops its connection (a reset) is no error of the node's: the stock bridge would log it
+   * at ERROR with a stack trace. Anything else goes on to it.
+   */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof java.io.IOException) {
+      log.debug("bridge: {} went away: {}", ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+      return;
+    }
+    ctx.fireExceptionCaught(cause);
   }
 
   private static ByteBuf frame(ChannelHandlerContext ctx, JsonObject frame) {

@@ -18,7 +18,13 @@ import org.slf4j.LoggerFactory;
  * A SockJS connection as the stock event-bus bridge sees it, with every frame the client sends checked by
  * {@link FrameGate} first (well-formed, a token with the role it needs), exactly as the TCP bridge checks
  * its frames. A refused frame is answered with an {@code err} frame carrying the code and a message that
- * names the field, instead of the stock bridge's bare {@code invalid_json} or {@code missing_address}.
+ * names the field, instead of the stock bridge's bare {@code invalid_json} or {@code missing_address}; a
+ * frame above {@code limits.maxRequestBytes} is answered the same way, with the limit.
+ *
+ * <p>The stock bridge logs any exception on a socket at ERROR with its stack trace, though it is the
+ * client's doing: a connection reset, or a message above what the transport takes (a WebSocket message
+ * beyond {@link HttpApi#transportLimit}). This socket logs one line instead and closes the socket (1009 with
+ * the limit, for a raw WebSocket); the close clears the bridge's state for it.
  *
  * <p>It extends the stock socket base only because the stock bridge casts to it when it closes an idle
  * socket; everything is delegated to the real socket.
@@ -29,11 +35,14 @@ final class GatedSockJSSocket extends SockJSSocketBase {
 
   private final SockJSSocket socket;
   private final FrameGate gate;
+  private final int transportLimit;
 
-  GatedSockJSSocket(Vertx vertx, SockJSSocket socket, FrameGate gate) {
+  /** @param transportLimit the largest WebSocket message the HTTP port takes */
+  GatedSockJSSocket(Vertx vertx, SockJSSocket socket, FrameGate gate, int transportLimit) {
     super(vertx, socket.routingContext(), new SockJSHandlerOptions().setRegisterWriteHandler(false));
     this.socket = socket;
     this.gate = gate;
+    this.transportLimit = transportLimit;
   }
 
   @Override
@@ -61,8 +70,26 @@ final class GatedSockJSSocket extends SockJSSocketBase {
 
   @Override
   public SockJSSocket exceptionHandler(Handler<Throwable> handler) {
-    socket.exceptionHandler(handler);
+    // not the bridge's handler: it logs a stack trace at ERROR; the close handler clears its state
+    socket.exceptionHandler(handler == null ? null : this::failed);
     return this;
+  }
+
+  private void failed(Throwable t) {
+    if (t instanceof java.io.IOException || t instanceof io.vertx.core.http.HttpClosedException) {
+      log.debug("sockjs: {} went away: {}", socket.remoteAddress(), t.toString());
+      socket.close();
+      return;
+    }
+    // a message above the transport's limit (Netty's frame decoder, or Vert.x's message buffer), or some
+    // other protocol violation: either way the client's, and the socket cannot go on
+    String message = String.valueOf(t.getMessage());
+    log.warn("sockjs: closing {}: {}", socket.remoteAddress(), message);
+    if (message.contains("exceeded") || message.contains("overflow")) {
+      socket.close(1009, "message: larger than the WebSocket limit (" + transportLimit + " bytes, from limits.maxRequestBytes)");
+    } else {
+      socket.close(1002, message.length() <= 120 ? message : message.substring(0, 120));
+    }
   }
 
   @Override

@@ -84,16 +84,31 @@ public final class HttpApi implements Listener {
     router.get("/api/pools").handler(ctx -> api.forward(ctx, Addresses.POOLS, new JsonObject().put("op", "list"), 200));
     router.route().failureHandler(HttpApi::failure);
     EventBusBridgeImpl sockjsBridge = new EventBusBridgeImpl(vertx, null, sockjsOptions(), null);
-    FrameGate gate = new FrameGate(tokens);
+    FrameGate gate = new FrameGate(tokens, maxRequestBytes);
+    int transportLimit = transportLimit(maxRequestBytes);
+    // the XHR and JSONP transports post their frames; SockJS reads them from a body it needs a handler for
+    router.post(sockjsPath + "/*").handler(BodyHandler.create(false).setBodyLimit(transportLimit));
     router.route(sockjsPath + "/*").subRouter(SockJSHandler.create(vertx)
-      .socketHandler(socket -> sockjsBridge.handle(new GatedSockJSSocket(vertx, socket, gate))));
+      .socketHandler(socket -> sockjsBridge.handle(new GatedSockJSSocket(vertx, socket, gate, transportLimit))));
     Dashboard.mount(router);
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true)
+      .setMaxWebSocketFrameSize(transportLimit).setMaxWebSocketMessageSize(transportLimit);
     if (tls != null) {
       tls.applyTo(options);
     }
     HttpServer server = vertx.createHttpServer(options).requestHandler(router);
     return new HttpApi(vertx, server);
+  }
+
+  /**
+   * The largest WebSocket frame or message, and SockJS POST body, the HTTP port takes. A bridge frame may be
+   * up to {@code limits.maxRequestBytes}, and SockJS sends it as a JSON string inside a JSON array, which
+   * escapes its quotes: twice the limit, and some, lets every frame up to the limit arrive whole, and one
+   * above it reach {@link FrameGate}, which answers it with an err frame that names the limit. Only a
+   * message beyond this closes its socket (1009).
+   */
+  static int transportLimit(int maxRequestBytes) {
+    return (int) Math.min(Integer.MAX_VALUE, 2L * maxRequestBytes + 64 * 1024);
   }
 
   static SockJSBridgeOptions sockjsOptions() {

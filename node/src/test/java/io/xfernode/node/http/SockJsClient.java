@@ -19,6 +19,8 @@ final class SockJsClient implements AutoCloseable {
 
   private final WebSocket ws;
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  /** The node's close: its status code and reason. */
+  private final java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
 
   SockJsClient(HttpClient http, int port) throws Exception {
     ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/eventbus/websocket"),
@@ -28,6 +30,17 @@ final class SockJsClient implements AutoCloseable {
         @Override
         public CompletionStage<?> onBinary(WebSocket w, java.nio.ByteBuffer data, boolean last) {
           return onText(w, StandardCharsets.UTF_8.decode(data), last);
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+          closed.complete(code + " " + reason);
+          return null;
+        }
+
+        @Override
+        public void onError(WebSocket w, Throwable error) {
+          closed.completeExceptionally(error);
         }
 
         @Override
@@ -49,6 +62,16 @@ final class SockJsClient implements AutoCloseable {
 
   void send(JsonObject frame) throws Exception {
     sendText(frame.encode());
+  }
+
+  /** How the node closed the socket ({@code "1009 reason"}); fails after 10 s. */
+  String awaitClose() throws Exception {
+    return closed.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Drops the connection without a close handshake. */
+  void abort() {
+    ws.abort();
   }
 
   /** The next frame the node sends; fails after 10 s. */
