@@ -41,6 +41,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 class StreamingClientsIT {
 
   static final String ADMIN = "admin-token-0123456789abcd";
+  static final String READER = "reader-token-0123456789abc";
+  static final String SUBMITTER = "submit-token-0123456789abc";
   static final Pattern UP = Pattern.compile("is up: event-bus bridge on [^:]+:(\\d+), HTTP on [^:]+:(\\d+)");
 
   @TempDir
@@ -59,7 +61,9 @@ class StreamingClientsIT {
       member, 0);
     root = Files.createDirectories(dir.resolve("root"));
     Path conf = Files.writeString(dir.resolve("auth.yaml"), "auth:\n  tokens:\n"
-      + "    - {name: ops, token: " + ADMIN + ", role: admin}\n");
+      + "    - {name: ops, token: " + ADMIN + ", role: admin}\n"
+      + "    - {name: viewer, token: " + READER + ", role: read}\n"
+      + "    - {name: ci, token: " + SUBMITTER + ", role: submit}\n");
     node = NodeProcess.start("--conf", conf.toString(), "--cluster-config", hazelcast.toString(), "--node-id", "st0",
       "--root", "data=" + root, "--bridge-port", "0", "--http-port", "0", "--data-port", "0");
     Matcher up = node.awaitLine(UP, Duration.ofSeconds(60));
@@ -97,17 +101,29 @@ class StreamingClientsIT {
   }
 
   private Process start(String client, Path out, Path err, String... args) throws Exception {
+    return startAs(ADMIN, client, out, err, args);
+  }
+
+  /** @param token what XFER_TOKEN holds; null for none */
+  private Process startAs(String token, String client, Path out, Path err, String... args) throws Exception {
     List<String> command = new ArrayList<>(command(client));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().put("XFER_TOKEN", ADMIN);
+    builder.environment().remove("XFER_TOKEN");
+    if (token != null) {
+      builder.environment().put("XFER_TOKEN", token);
+    }
     return builder.start();
   }
 
   private Run xfer(String client, String... args) throws Exception {
+    return xferAs(ADMIN, client, args);
+  }
+
+  private Run xferAs(String token, String client, String... args) throws Exception {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = start(client, out, err, args);
+    Process p = startAs(token, client, out, err, args);
     if (!p.waitFor(90, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError(client + " " + List.of(args) + " did not finish within 90 s; stderr: " + Files.readString(err));
@@ -174,6 +190,31 @@ class StreamingClientsIT {
     try (var left = Files.list(dir)) {
       assertThat(left.map(p -> p.getFileName().toString())).as("no partial file left").noneMatch(n -> n.endsWith(".part"));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"python", "node", "sockjs"})
+  void each_role_is_refused_and_allowed_what_it_should_be(String client) throws Exception {
+    Run none = xferAs(null, client, "nodes");
+    assertThat(none.exit()).as("no token; stderr: %s", none.err()).isEqualTo(2);
+    assertThat(none.err()).contains("401");
+    Run look = xferAs(READER, client, "nodes");
+    assertThat(look.exit()).as("a reader lists the nodes; stderr: %s", look.err()).isZero();
+    byte[] data = new byte[100_000];
+    new Random(7).nextBytes(data);
+    Path local = Files.write(dir.resolve(client + "-roles.bin"), data);
+    String sink = "{\"type\": \"file\", \"path\": \"data/" + client + "-roles.bin\"}";
+    Run readerSends = xferAs(READER, client, "send", local.toString(), sink);
+    assertThat(readerSends.exit()).as("a reader may not submit; stderr: %s", readerSends.err()).isEqualTo(2);
+    assertThat(readerSends.err()).contains("403");
+    assertThat(root.resolve(client + "-roles.bin")).doesNotExist();
+    Run submitterSends = xferAs(SUBMITTER, client, "send", local.toString(), sink);
+    assertThat(submitterSends.exit()).as("a submitter may; stderr: %s", submitterSends.err()).isZero();
+    assertThat(submitterSends.json().getString("submittedBy")).isEqualTo("ci");
+    assertThat(Files.readAllBytes(root.resolve(client + "-roles.bin"))).isEqualTo(data);
+    Run submitterDefines = xferAs(SUBMITTER, client, "pools", "define", new JsonObject().put("name", "no-" + client).encode());
+    assertThat(submitterDefines.exit()).as("only an admin defines pools; stderr: %s", submitterDefines.err()).isEqualTo(2);
+    assertThat(submitterDefines.err()).contains("403");
   }
 
   @Test
