@@ -30,18 +30,21 @@ final class FileWork implements Work {
   }
 
   @Override
-  public void requeue(Iterable<Piece> pieces, RangeSet held) {
+  public long requeue(Iterable<Piece> pieces, RangeSet held) {
     List<Runnable> wake;
+    long back = 0;
     synchronized (this) {
       for (Piece p : pieces) {
         for (long[] gap : held.gaps(p.offset(), p.end())) {
           pending.add(gap[0], gap[1]);
+          back += gap[1] - gap[0];
         }
       }
       wake = new ArrayList<>(idle);
       idle.clear();
     }
     wake.forEach(Runnable::run);
+    return back;
   }
 
   @Override

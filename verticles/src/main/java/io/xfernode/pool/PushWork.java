@@ -167,8 +167,9 @@ public final class PushWork implements Work, WriteStream<Buffer> {
   }
 
   @Override
-  public void requeue(Iterable<Piece> pieces, RangeSet held) {
+  public long requeue(Iterable<Piece> pieces, RangeSet held) {
     List<Runnable> wake;
+    long bytes = 0;
     synchronized (this) {
       List<Piece> back = new ArrayList<>();
       for (Piece p : pieces) {
@@ -182,10 +183,12 @@ public final class PushWork implements Work, WriteStream<Buffer> {
       for (int i = back.size() - 1; i >= 0; i--) {
         queue.addFirst(back.get(i));
         queued += back.get(i).length();
+        bytes += back.get(i).length();
       }
       wake = takeIdle();
     }
     wake.forEach(Runnable::run);
+    return bytes;
   }
 
   @Override

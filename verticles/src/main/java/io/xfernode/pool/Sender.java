@@ -56,6 +56,11 @@ public final class Sender {
   private final List<Stream> streams = new ArrayList<>();
   private int acked;
   private final java.util.concurrent.atomic.LongAdder sent = new java.util.concurrent.atomic.LongAdder();
+  /**
+   * Bytes given back for a second sending after a connection broke, not yet sent again: the progress the
+   * source reports counts each of its bytes once, so that much of what goes out next is not counted.
+   */
+  private final java.util.concurrent.atomic.AtomicLong resendOwed = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean failed;
 
   /**
@@ -121,6 +126,17 @@ public final class Sender {
   }
 
   /** The bytes handed to the connections so far, counting those sent again after a broken connection. */
+  /** Takes up to {@code n} of the bytes owed for a resend; @return how many it took */
+  private long owed(long n) {
+    while (true) {
+      long owed = resendOwed.get();
+      long take = Math.min(owed, n);
+      if (take == 0 || resendOwed.compareAndSet(owed, owed - take)) {
+        return take;
+      }
+    }
+  }
+
   public long sent() {
     return sent.sum();
   }
@@ -245,7 +261,7 @@ public final class Sender {
         credit += yes.credit();
         RangeSet held = RangeSet.of(yes.held());
         if (!lost.isEmpty()) {
-          work.requeue(lost, held);
+          resendOwed.addAndGet(work.requeue(lost, held));
           lost.clear();
         }
         long skipped = work.skip(held);
@@ -315,7 +331,10 @@ public final class Sender {
           credit -= p.length();
           send(p);
           sent.add(p.length());
-          progress.accept(p.length());
+          long fresh = p.length() - owed(p.length());
+          if (fresh > 0) {
+            progress.accept(fresh);
+          }
         }
         if (!eofSent && work.exhausted()) {
           eofSent = true;

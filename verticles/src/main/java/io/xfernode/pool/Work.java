@@ -18,8 +18,10 @@ interface Work {
   /**
    * Gives back pieces a broken connection carried, without the bytes the receiver holds of them (it said so
    * when the stream opened again); the next taker sends the rest again.
+   *
+   * @return the bytes given back, which will be sent a second time
    */
-  void requeue(Iterable<Piece> pieces, RangeSet held);
+  long requeue(Iterable<Piece> pieces, RangeSet held);
 
   /**
    * Drops what the receiver holds already (from DATA_YES): those bytes are never sent.

@@ -33,8 +33,15 @@ public final class ChildSocket {
     this.vertx = vertx;
     this.parent = parent;
     this.consumer = vertx.eventBus().consumer(SocketSignals.childAddress(id), m -> on(m.body(), control));
-    vertx.eventBus().send(parent, SocketSignals.of(SocketSignals.OPENED).put("child", id).put("node", node)
-      .put("description", description).put("address", SocketSignals.childAddress(id)));
+    // announced once its address is known to the cluster, so that the parent's first signal reaches it
+    consumer.completion().onComplete(ar -> {
+      synchronized (this) {
+        if (!closed.get()) {
+          vertx.eventBus().send(parent, SocketSignals.of(SocketSignals.OPENED).put("child", id).put("node", node)
+            .put("description", description).put("address", SocketSignals.childAddress(id)));
+        }
+      }
+    });
   }
 
   /**
@@ -71,10 +78,14 @@ public final class ChildSocket {
 
   /** Tells the parent this connection is closed, once. */
   public void closed() {
-    if (closed.compareAndSet(false, true)) {
+    synchronized (this) {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      // after OPENED, if that went: the two are sent in this order
       vertx.eventBus().send(parent, SocketSignals.of(SocketSignals.CLOSED).put("child", id));
-      consumer.unregister();
     }
+    consumer.unregister();
   }
 
   /** A control for a connection that can only be ended, such as a blocking socket. */

@@ -90,7 +90,13 @@ class ProcessLifecycleTest {
       // bytes flow only once the shell has started its cat
       flowing.get(30, TimeUnit.SECONDS);
       ProcessHandle shell = command(marker).orElseThrow(() -> new AssertionError("no shell running " + marker));
+      // for a filter, bytes flow into the ring before the shell has forked: wait for its child
+      long forked = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       List<ProcessHandle> all = shell.descendants().collect(Collectors.toList());
+      while (all.isEmpty() && System.nanoTime() < forked) {
+        Thread.onSpinWait();
+        all = shell.descendants().collect(Collectors.toList());
+      }
       assertThat(all).as("the shell's children").isNotEmpty();
       all.add(shell);
 

@@ -80,7 +80,8 @@ class ParentChildAcrossNodesTest {
     String id = "hop-listeners";
     try (BridgeClient client = new BridgeClient(cluster.node(0).bridgePort())) {
       JsonObject reply = client.request(Addresses.SUBMIT, new JsonObject().put("id", id)
-        .put("source", new JsonObject().put("type", "random").put("length", 8L << 20).put("node", "n0"))
+        // runs until it is cancelled below, however long finding its listener takes
+        .put("source", new JsonObject().put("type", "random").put("length", 1L << 40).put("node", "n0"))
         .put("sink", new JsonObject().put("type", "null").put("node", "n1"))
         .put("options", new JsonObject().put("rateLimit", 4L << 20).put("hop", "direct")));
       assertThat(reply.getString("type")).as("%s", reply).isEqualTo("message");
@@ -111,6 +112,12 @@ class ParentChildAcrossNodesTest {
     // a pool whose connections close soon after their last transfer
     await(cluster.node(0).vertx().eventBus().request(Addresses.POOLS, new JsonObject().put("op", "define")
       .put("pool", new JsonObject().put("name", "brief").put("minPerPeer", 0).put("idleTimeout", "PT0.5S"))));
+    // the other nodes apply a definition when its change reaches them over the event bus
+    long applied = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!cluster.node(1).pools().has("brief")) {
+      assertThat(System.nanoTime()).as("n1 applies the pool's definition").isLessThan(applied);
+      Thread.onSpinWait();
+    }
     ParentSocket dataPort = cluster.node(1).engine().sockets().listeners().stream()
       .filter(p -> p.toJson().getString("owner").equals("data port")).findFirst().orElseThrow();
     CompletableFuture<JsonObject> childClosed = new CompletableFuture<>();
