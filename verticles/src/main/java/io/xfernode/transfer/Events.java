@@ -43,7 +43,11 @@ final class Events {
   }
 
   private JsonObject event(String type) {
-    return new JsonObject().put("id", id).put("seq", ++seq).put("type", type).put("at", Instant.now().toString());
+    return event(type, Instant.now());
+  }
+
+  private JsonObject event(String type, Instant at) {
+    return new JsonObject().put("id", id).put("seq", ++seq).put("type", type).put("at", at.toString());
   }
 
   private void publish(JsonObject e, boolean toAll) {
@@ -67,7 +71,8 @@ final class Events {
       return false;
     }
     lastProgressAt = now;
-    publish(event("progress").put("bytes", bytes).put("bytesOut", bytesOut).put("total", total)
+    // stamped with the instant the interval was measured from, so that stamps keep the interval too
+    publish(event("progress", Instant.ofEpochMilli(now)).put("bytes", bytes).put("bytesOut", bytesOut).put("total", total)
       .put("rateBps", rateBps), false);
     return true;
   }
