@@ -166,6 +166,13 @@ public interface ElementContext {
   void total(long bytes);
 
   /**
+   * A source of several files (a tree) says how many it has sent whole so far, of how many; they go with
+   * the next progress report. Thread-safe.
+   */
+  default void files(long done, long total) {
+  }
+
+  /**
    * A source says what identifies its bytes (a file's size and modification time), so that a resumed
    * transfer can tell whether the bytes a receiver holds came from the same source.
    */

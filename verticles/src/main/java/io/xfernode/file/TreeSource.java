@@ -32,7 +32,11 @@ public final class TreeSource extends Element {
       var entries = TreeWriter.scan(dir);
       // the total and the progress count the files' bytes, not the stream's headers
       ctx.total(entries.stream().mapToLong(TreeWriter.Entry::size).sum());
-      writer = new TreeWriter(entries, ctx.env().chunkSize(), field, ctx::progress);
+      long files = entries.stream().filter(e -> !e.dir()).count();
+      java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+      ctx.files(0, files);
+      writer = new TreeWriter(entries, ctx.env().chunkSize(), field, ctx::progress,
+        () -> ctx.files(sent.incrementAndGet(), files));
       ctx.offerPuller(() -> {
         try {
           Buffer b = writer.pull();

@@ -35,6 +35,7 @@ final class TreeWriter implements PullSource {
   private final int chunk;
   private final String field;
   private final java.util.function.LongConsumer progress;
+  private final Runnable fileSent;
   private Entry openEntry;
   private int next;
   private boolean magicSent;
@@ -45,6 +46,13 @@ final class TreeWriter implements PullSource {
 
   /** @param field the source's path field, which a file that changes while it is read is reported under */
   TreeWriter(List<Entry> entries, int chunk, String field, java.util.function.LongConsumer progress) {
+    this(entries, chunk, field, progress, () -> { });
+  }
+
+  /** @param fileSent called each time a file of the tree has been read whole and found unchanged */
+  TreeWriter(List<Entry> entries, int chunk, String field, java.util.function.LongConsumer progress,
+             Runnable fileSent) {
+    this.fileSent = fileSent;
     this.entries = entries;
     this.chunk = chunk;
     this.field = field;
@@ -112,6 +120,7 @@ final class TreeWriter implements PullSource {
     if (remaining == 0) {
       close();
       checkUnchanged(openEntry);
+      fileSent.run();
       return pull();
     }
     ByteBuffer b = ByteBuffer.allocate((int) Math.min(chunk, remaining));

@@ -182,6 +182,9 @@ public final class Controller {
     } else if (msg instanceof Ready r) {
       onReady(r);
     } else if (msg instanceof Progress p && valid(p.index())) {
+      if (p.filesTotal() >= 0) {
+        status.files(p.filesDone(), p.filesTotal());
+      }
       onProgress(p.index(), p.bytes());
     } else if (msg instanceof Info i && valid(i.index())) {
       status.info(steps.get(i.index()).name(), i.info());
@@ -263,7 +266,8 @@ public final class Controller {
     counts.moved(index, bytes);
     // bytes are the source's, as its total is; what filters made of them is counted apart, as bytesOut
     status.bytes(counts.in(), counts.out());
-    if (events.progress(status.bytes(), status.bytesOut(), status.total(), status.rateBps(), false)) {
+    if (events.progress(status.bytes(), status.bytesOut(), status.total(), status.rateBps(), status.filesDone(),
+      status.filesTotal(), false)) {
       changed();
       storeThrottled();
     }

@@ -65,15 +65,21 @@ final class Events {
   }
 
   /** @return whether the event went out (false when one went out less than 250 ms ago, or the end did) */
-  boolean progress(long bytes, long bytesOut, long total, long rateBps, boolean force) {
+  /** @param filesTotal the files of a tree, and {@code filesDone} of them sent; -1 for no tree */
+  boolean progress(long bytes, long bytesOut, long total, long rateBps, long filesDone, long filesTotal,
+                   boolean force) {
     long now = System.currentTimeMillis();
     if (ended || !force && now - lastProgressAt < PROGRESS_INTERVAL_MS) {
       return false;
     }
     lastProgressAt = now;
     // stamped with the instant the interval was measured from, so that stamps keep the interval too
-    publish(event("progress", Instant.ofEpochMilli(now)).put("bytes", bytes).put("bytesOut", bytesOut).put("total", total)
-      .put("rateBps", rateBps), false);
+    JsonObject e = event("progress", Instant.ofEpochMilli(now)).put("bytes", bytes).put("bytesOut", bytesOut)
+      .put("total", total).put("rateBps", rateBps);
+    if (filesTotal >= 0) {
+      e.put("filesDone", filesDone).put("filesTotal", filesTotal);
+    }
+    publish(e, false);
     return true;
   }
 

@@ -57,6 +57,8 @@ public final class HostedContext implements ElementContext {
     final int index;
     final String name;
     final AtomicLong bytes = new AtomicLong();
+    volatile long filesDone = -1;
+    volatile long filesTotal = -1;
     final AtomicBoolean progressPending = new AtomicBoolean();
     final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     final List<Future<?>> threadResults = new ArrayList<>();
@@ -195,7 +197,7 @@ public final class HostedContext implements ElementContext {
   }
 
   void flushProgress() {
-    report(new Progress(shared.transferId(), own.index, own.bytes.get()));
+    report(new Progress(shared.transferId(), own.index, own.bytes.get(), own.filesDone, own.filesTotal));
   }
 
   @Override
@@ -435,6 +437,13 @@ public final class HostedContext implements ElementContext {
         }
       });
     }
+  }
+
+  @Override
+  public void files(long done, long total) {
+    own.filesTotal = total;
+    own.filesDone = done;
+    progress(0);
   }
 
   @Override

@@ -19,6 +19,8 @@ final class TransferStatus {
   private final JsonObject plan;
   private final long startedAtMs = System.currentTimeMillis();
   private String submittedBy;
+  private long filesDone = -1;
+  private long filesTotal = -1;
   private State state = State.PENDING;
   private long bytes;
   private long bytesOut;
@@ -65,6 +67,19 @@ final class TransferStatus {
    * @param in  the source's bytes so far, which its total counts too
    * @param out what reached the element nearest the sink (filters may change the size)
    */
+  void files(long done, long total) {
+    filesDone = done;
+    filesTotal = total;
+  }
+
+  long filesDone() {
+    return filesDone;
+  }
+
+  long filesTotal() {
+    return filesTotal;
+  }
+
   void bytes(long in, long out) {
     bytes = in;
     bytesOut = out;
@@ -159,6 +174,9 @@ final class TransferStatus {
       .put("plan", plan);
     if (submittedBy != null) {
       json.put("submittedBy", submittedBy);
+    }
+    if (filesTotal >= 0) {
+      json.put("filesDone", filesDone).put("filesTotal", filesTotal);
     }
     if (error != null) {
       json.put("error", error.toJson());

@@ -176,6 +176,10 @@ class ByteCountsTest {
     assertThat(status.getLong("bytes")).as("bytes of a tree: the sum of its file sizes").isEqualTo(sum);
     JsonObject done = events.stream().filter(e -> "done".equals(e.getString("type"))).findFirst().orElseThrow();
     assertThat(done.getLong("bytes")).as("done bytes").isEqualTo(sum);
+    assertThat(status.getLong("filesTotal")).as("files of the tree").isEqualTo(sizes.length);
+    assertThat(status.getLong("filesDone")).as("files sent, once DONE").isEqualTo(sizes.length);
+    events.stream().filter(e -> "progress".equals(e.getString("type")) && e.containsKey("filesTotal"))
+      .forEach(e -> assertThat(e.getLong("filesDone")).isBetween(0L, (long) sizes.length));
     for (int i = 0; i < sizes.length; i++) {
       String rel = "d" + (i % 2) + "/f" + i + ".bin";
       assertThat(Files.readAllBytes(fx.path(name + "-out").resolve(rel))).as(rel)

@@ -36,6 +36,7 @@ class ControlMessageTest {
       new Commit("t1"),
       new Ready("t1", "b", List.of(new Ready.Element(1, ENDPOINT, null, new JsonObject().put("listen", 1), 10))),
       new Progress("t1", 1, 12345),
+      new Progress("t1", 0, 4096, 3, 10),
       new Info("t1", 0, new JsonObject().put("connection", "tcp x -> y")),
       new Done("t1", 1, 10, new JsonObject().put("checksum", new JsonObject().put("value", "ab"))),
       new Failure("t1", 0, new XferException(404, "source.path: no such file", "source")),
