@@ -181,7 +181,8 @@ public final class NodeCommand implements Callable<Integer> {
     try {
       await(node.stop(), STOP_SECONDS);
     } catch (Exception e) {
-      System.err.println("xfernode: did not stop cleanly within " + STOP_SECONDS + " s: " + e);
+      org.slf4j.LoggerFactory.getLogger(NodeCommand.class).warn("did not stop cleanly within {} s: {}", STOP_SECONDS,
+        e.toString());
     }
   }
 
