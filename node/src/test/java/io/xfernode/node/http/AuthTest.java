@@ -136,20 +136,24 @@ class AuthTest {
     try (java.util.stream.Stream<String> lines = read.body()) {
       assertThat(read.statusCode()).isEqualTo(200);
       assertThat(read.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-      // the node's consumer is registered: a transfer started now is heard
+      // the node's consumer is registered once this comes: a transfer started now is heard
       java.util.Iterator<String> it = lines.iterator();
-      assertThat(it.next()).isEqualTo(": following xfer.events");
+      assertThat(java.util.concurrent.CompletableFuture.supplyAsync(it::next).get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(": following xfer.events");
       String id = "http-events-" + UUID.randomUUID();
       assertThat(call(ALICE, "POST", "/api/transfers", copy(id, 1000)).statusCode()).isEqualTo(201);
-      String type = null;
-      while (it.hasNext()) {
-        String line = it.next();
-        if (line.startsWith("event: ")) {
-          type = line.substring(7);
-        } else if (line.startsWith("data: ") && id.equals(new JsonObject(line.substring(6)).getString("id"))) {
-          break;
+      String type = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        String last = null;
+        while (it.hasNext()) {
+          String line = it.next();
+          if (line.startsWith("event: ")) {
+            last = line.substring(7);
+          } else if (line.startsWith("data: ") && id.equals(new JsonObject(line.substring(6)).getString("id"))) {
+            return last;
+          }
         }
-      }
+        return null;
+      }).get(30, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(type).as("the first event of the transfer started after subscribing").isEqualTo("state");
     }
   }

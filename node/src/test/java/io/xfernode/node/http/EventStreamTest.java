@@ -206,35 +206,47 @@ class EventStreamTest {
 
     private final Stream<String> lines;
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.CompletableFuture<String> firstLine = new java.util.concurrent.CompletableFuture<>();
     final HttpResponse<Stream<String>> response;
     final String first;
 
     ClusterStream(int node) throws Exception {
       response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).httpPort()
-        + "/api/events")).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        + "/api/events")).timeout(Duration.ofSeconds(30))
+        // as a browser asks: the events must still come as they are, not held in a compressor
+        .header("Accept-Encoding", "gzip, deflate").GET().build(), HttpResponse.BodyHandlers.ofLines());
       lines = response.body();
-      Iterator<String> it = lines.iterator();
-      first = it.hasNext() ? it.next() : null;
-      Thread reader = new Thread(() -> {
-        try {
-          List<String> raw = new ArrayList<>();
-          while (it.hasNext()) {
-            String line = it.next();
-            raw.add(line);
-            if (line.isEmpty()) {
-              events.addAll(parse(raw.iterator(), Integer.MAX_VALUE));
-              if (raw.stream().anyMatch(l -> l.startsWith("id:"))) {
-                events.add(new AssertionError("an id: line in " + raw));
-              }
-              raw.clear();
-            }
-          }
-        } catch (RuntimeException e) {
-          // closed by the test
-        }
-      }, "sse-reader");
+      Thread reader = new Thread(this::read, "sse-reader");
       reader.setDaemon(true);
       reader.start();
+      try {
+        first = firstLine.get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        lines.close();
+        throw new AssertionError("no line from /api/events within 30 s");
+      }
+    }
+
+    private void read() {
+      try {
+        Iterator<String> it = lines.iterator();
+        firstLine.complete(it.hasNext() ? it.next() : null);
+        List<String> raw = new ArrayList<>();
+        while (it.hasNext()) {
+          String line = it.next();
+          raw.add(line);
+          if (line.isEmpty()) {
+            events.addAll(parse(raw.iterator(), Integer.MAX_VALUE));
+            if (raw.stream().anyMatch(l -> l.startsWith("id:"))) {
+              events.add(new AssertionError("an id: line in " + raw));
+            }
+            raw.clear();
+          }
+        }
+      } catch (RuntimeException e) {
+        // closed by the test
+        firstLine.completeExceptionally(e);
+      }
     }
 
     /** @return the first event that is {@code wanted}, among those not yet taken; fails after {@code seconds} */
@@ -269,6 +281,7 @@ class EventStreamTest {
     try (ClusterStream n0 = new ClusterStream(0)) {
       assertThat(n0.response.statusCode()).isEqualTo(200);
       assertThat(n0.response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+      assertThat(n0.response.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
       assertThat(n0.first).isEqualTo(": following xfer.events");
       String id = "sse-all-" + UUID.randomUUID();
       // started after the stream was opened: its first state change comes live, and so does its end
