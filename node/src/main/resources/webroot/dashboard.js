@@ -339,33 +339,6 @@
 
   // --- reading -------------------------------------------------------------------------------------------
 
-  /**
-   * One kind of call: it draws only an answer newer than the last one it drew, as answers to calls made
-   * side by side (a poll and a refresh after an event) may come back in any order.
-   */
-  function reader(source, path, draw) {
-    let issued = 0;
-    let drawn = 0;
-    return async () => {
-      const ticket = ++issued;
-      try {
-        const reply = await api('GET', path);
-        if (ticket > drawn) {
-          drawn = ticket;
-          draw(reply || {});
-        }
-        report(source, null);
-      } catch (e) {
-        report(source, e);
-      }
-    };
-  }
-
-  const readNodes = reader('nodes', '/api/nodes', drawNodes);
-  const readPools = reader('pools', '/api/pools', drawPools);
-  const readRunning = reader('running', RUNNING_PATH, drawRunning);
-  const readRecent = reader('recent', RECENT_PATH, drawFinished);
-
   /** Work that runs one at a time: asked for while it runs, it runs once more after, however often it was asked. */
   function coalesced(work) {
     let running = false;
@@ -387,7 +360,30 @@
     };
   }
 
-  const refreshLists = coalesced(() => Promise.all([readRunning(), readRecent()]));
+  /**
+   * One kind of call, one at a time (so answers are drawn in the order asked, and a page has at most one
+   * of each kind under way, besides its stream).
+   */
+  function reader(source, path, draw) {
+    return coalesced(async () => {
+      let reply;
+      try {
+        reply = await api('GET', path);
+      } catch (e) {
+        report(source, e);
+        return;
+      }
+      draw(reply || {});
+      report(source, null);
+    });
+  }
+
+  const readNodes = reader('nodes', '/api/nodes', drawNodes);
+  const readPools = reader('pools', '/api/pools', drawPools);
+  const readRunning = reader('running', RUNNING_PATH, drawRunning);
+  const readRecent = reader('recent', RECENT_PATH, drawFinished);
+
+  const refreshLists = () => Promise.all([readRunning(), readRecent()]);
 
   let recheck = null;
 
