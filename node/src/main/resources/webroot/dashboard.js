@@ -1,15 +1,35 @@
-// The xfernode dashboard: polls the node's HTTP API about once a second and draws what it answers.
-// Everything that came from the node (ids, paths, error messages) goes into the page as text, never as HTML.
+// The xfernode dashboard. It follows the cluster's transfer events (GET /api/events, one server-sent event
+// stream, read with fetch so that the token can go in the Authorization header) and re-reads the transfer
+// lists when a transfer changes state; it polls the running transfers' progress every 2 s while there are
+// any, and nodes and pools every 5 s. While the stream is down, it polls the lists every 5 s and reconnects
+// with a growing delay. Everything that came from the node (ids, paths, error messages) goes into the page
+// as text, never as HTML.
 'use strict';
 
 (function () {
-  const REFRESH_MS = 1000;
+  const NODES_POLL_MS = 5000;
+  const RUNNING_POLL_MS = 2000;
+  const FALLBACK_POLL_MS = 5000;
+  /** After a transfer changed state short of its end: the status store may trail the event, so poll a while. */
+  const BUSY_MS = 10000;
+  /** A running transfer gone from the list: the lists once more, later, in case its events went astray. */
+  const RECHECK_MS = 15000;
+  /** The node writes a comment every 15 s; a stream silent for longer is dead. */
+  const STREAM_IDLE_MS = 45000;
+  const BACKOFF_MIN_MS = 1000;
+  const BACKOFF_MAX_MS = 30000;
+  /** A stream that stayed up this long was fine: the next reconnect starts from the shortest delay. */
+  const STREAM_STABLE_MS = 30000;
+  /** The longest event (or unfinished line) the page holds; a stream that sends more is dropped (sse.js). */
+  const MAX_EVENT_CHARS = 1 << 20;
   const REQUEST_TIMEOUT_MS = 10000;
   const RUNNING_LIMIT = 50;
   const RECENT_LIMIT = 40;
   const FINISHED_SHOWN = 12;
   const TOKEN_KEY = 'xfernode.token';
   const FINAL = ['DONE', 'FAILED', 'CANCELLED'];
+  const RUNNING_PATH = '/api/transfers?state=RUNNING&limit=' + RUNNING_LIMIT;
+  const RECENT_PATH = '/api/transfers?limit=' + RECENT_LIMIT;
 
   const $ = (selector) => document.querySelector(selector);
 
@@ -26,12 +46,30 @@
     return sessionStorage.getItem(TOKEN_KEY) || '';
   }
 
-  /** One API call: the token goes in the Authorization header, never in the URL. */
-  async function api(method, path, body) {
-    const headers = { Accept: 'application/json' };
+  /** The token goes in the Authorization header, never in the URL. */
+  function headersFor(accept) {
+    const headers = { Accept: accept };
     if (token()) {
       headers.Authorization = 'Bearer ' + token();
     }
+    return headers;
+  }
+
+  /** What a refused call said: the node's message, or the HTTP status. */
+  async function refusal(response) {
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch (e) {
+      json = null;
+    }
+    return new ApiError(response.status, (json && json.message) || 'HTTP ' + response.status);
+  }
+
+  /** One API call. */
+  async function api(method, path, body) {
+    const headers = headersFor('application/json');
     if (method !== 'GET') {
       // the node refuses a request that changes state without it (it keeps other pages out)
       headers['Content-Type'] = 'application/json';
@@ -48,17 +86,11 @@
       } catch (e) {
         throw new ApiError(0, abort.signal.aborted ? 'the node did not answer within 10 s' : 'the node cannot be reached');
       }
-      const text = await response.text();
-      let json = null;
-      try {
-        json = text ? JSON.parse(text) : null;
-      } catch (e) {
-        json = null;
-      }
       if (!response.ok) {
-        throw new ApiError(response.status, (json && json.message) || 'HTTP ' + response.status);
+        throw await refusal(response);
       }
-      return json;
+      const text = await response.text();
+      return text ? JSON.parse(text) : null;
     } finally {
       clearTimeout(timer);
     }
@@ -223,6 +255,7 @@
     for (const id of [...runningRows.keys()]) {
       if (!seen.has(id)) {
         runningRows.delete(id);
+        recheckLater();
       }
     }
     show('#running', rows);
@@ -284,40 +317,215 @@
     }
   }
 
-  function setAlert(message) {
+  // --- what failed ----------------------------------------------------------------------------------------
+
+  /** What each kind of call last failed with; the alert shows the first of them. */
+  const problems = new Map();
+
+  function report(source, error) {
+    if (error) {
+      problems.set(source, explain(error));
+    } else {
+      problems.delete(source);
+    }
+    const first = problems.values().next();
     const box = $('#alert');
-    box.hidden = !message;
-    box.textContent = message || '';
+    box.hidden = first.done;
+    box.textContent = first.done ? '' : first.value;
+    if (!error) {
+      $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+    }
   }
 
-  // --- the refresh loop ------------------------------------------------------------------------------------
+  // --- reading -------------------------------------------------------------------------------------------
 
-  const calls = [
-    ['/api/nodes', drawNodes],
-    ['/api/pools', drawPools],
-    ['/api/transfers?state=RUNNING&limit=' + RUNNING_LIMIT, drawRunning],
-    ['/api/transfers?limit=' + RECENT_LIMIT, drawFinished],
-  ];
+  /** Work that runs one at a time: asked for while it runs, it runs once more after, however often it was asked. */
+  function coalesced(work) {
+    let running = false;
+    let again = false;
+    return async () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          await work();
+        } while (again);
+      } finally {
+        running = false;
+      }
+    };
+  }
 
-  /** One round of calls; the next is planned only when this one has finished, so rounds never pile up. */
-  async function refresh() {
-    try {
-      const results = await Promise.allSettled(calls.map(([path]) => api('GET', path)));
-      let failure = null;
-      results.forEach((r, i) => {
-        if (r.status === 'fulfilled') {
-          calls[i][1](r.value || {});
-        } else if (!failure) {
-          failure = r.reason;
-        }
-      });
-      setAlert(failure ? explain(failure) : null);
-      $('#updated').textContent = (failure ? 'failed at ' : 'updated ') + new Date().toLocaleTimeString();
-    } catch (e) {
-      setAlert('The dashboard failed: ' + e.message);
-    } finally {
-      setTimeout(refresh, REFRESH_MS);
+  /**
+   * One kind of call, one at a time (so answers are drawn in the order asked, and a page has at most one
+   * of each kind under way, besides its stream).
+   */
+  function reader(source, path, draw) {
+    return coalesced(async () => {
+      let reply;
+      try {
+        reply = await api('GET', path);
+      } catch (e) {
+        report(source, e);
+        return;
+      }
+      draw(reply || {});
+      report(source, null);
+    });
+  }
+
+  const readNodes = reader('nodes', '/api/nodes', drawNodes);
+  const readPools = reader('pools', '/api/pools', drawPools);
+  const readRunning = reader('running', RUNNING_PATH, drawRunning);
+  const readRecent = reader('recent', RECENT_PATH, drawFinished);
+
+  const refreshLists = () => Promise.all([readRunning(), readRecent()]);
+
+  let recheck = null;
+
+  function recheckLater() {
+    if (recheck === null) {
+      recheck = setTimeout(() => {
+        recheck = null;
+        refreshLists();
+      }, RECHECK_MS);
     }
+  }
+
+  /** Runs work now and then again ms after each run has finished, so that runs never pile up. */
+  function every(ms, work) {
+    const loop = async () => {
+      try {
+        await work();
+      } catch (e) {
+        report('page', new ApiError(0, 'the dashboard failed: ' + e.message));
+      } finally {
+        setTimeout(loop, ms);
+      }
+    };
+    loop();
+  }
+
+  // --- following the cluster's events ----------------------------------------------------------------------
+
+  let live = false;
+  let busyUntil = 0;
+  /** The AbortController of the stream being read; a new one replaces it when the token changes. */
+  let stream = null;
+  let reconnect = null;
+  let backoff = BACKOFF_MIN_MS;
+
+  function setLive(on, why, delay) {
+    live = on;
+    const note = $('#live');
+    note.className = on ? 'live' : 'muted';
+    note.textContent = on ? 'live' : 'not live (' + why + '); trying again in ' + Math.ceil(delay / 1000) + ' s';
+  }
+
+  /** A transfer changed state, failed or ended: the lists are read again, and its row says so at once. */
+  function onEvent(type, text) {
+    if (type !== 'state' && type !== 'error' && type !== 'done') {
+      return;
+    }
+    let event;
+    try {
+      event = JSON.parse(text);
+    } catch (e) {
+      return;
+    }
+    if (type === 'state' && !FINAL.includes(event.state)) {
+      busyUntil = Date.now() + BUSY_MS;
+    }
+    const row = runningRows.get(event.id);
+    if (row && type !== 'error' && FINAL.includes(event.state)) {
+      row.numbers.textContent = event.state;
+      row.tr.querySelector('button').disabled = true;
+    }
+    refreshLists();
+  }
+
+  /** Reads one event stream to its end; resolves with why it ended and when it opened (0: never). */
+  async function readStream(abort) {
+    let idle = null;
+    const touch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(), STREAM_IDLE_MS);
+    };
+    let openedAt = 0;
+    let why;
+    try {
+      touch();
+      const response = await fetch('/api/events', {
+        headers: headersFor('text/event-stream'), cache: 'no-store', signal: abort.signal,
+      });
+      if (!response.ok) {
+        why = await refusal(response);
+      } else {
+        const body = response.body.getReader();
+        const decoder = new TextDecoder();
+        const parse = sseParser(onEvent, MAX_EVENT_CHARS);
+        for (;;) {
+          const { value, done } = await body.read();
+          if (done) {
+            break;
+          }
+          touch();
+          if (!openedAt && stream === abort) {
+            // the node's first words come once it listens: read what may have changed before
+            openedAt = Date.now();
+            setLive(true);
+            refreshLists();
+          }
+          parse(decoder.decode(value, { stream: true }));
+        }
+        why = new ApiError(0, 'the node ended the stream');
+      }
+    } catch (e) {
+      // fetch fails with a TypeError when the node cannot be reached; the parser with a RangeError
+      why = e instanceof ApiError ? e
+        : new ApiError(0, abort.signal.aborted ? 'no word from the node within ' + STREAM_IDLE_MS / 1000 + ' s'
+          : e instanceof TypeError ? 'the node cannot be reached' : e.message);
+    } finally {
+      clearTimeout(idle);
+      abort.abort();
+    }
+    return { why, openedAt };
+  }
+
+  /** (Re)opens the stream now, dropping the one being read, if any. */
+  async function follow() {
+    clearTimeout(reconnect);
+    if (stream) {
+      stream.abort();
+    }
+    const abort = new AbortController();
+    stream = abort;
+    const { why, openedAt } = await readStream(abort);
+    if (stream !== abort) {
+      return;
+    }
+    if (openedAt && Date.now() - openedAt >= STREAM_STABLE_MS) {
+      backoff = BACKOFF_MIN_MS;
+    }
+    const delay = backoff * (0.8 + 0.4 * Math.random());
+    backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+    setLive(false, why.status ? explain(why) : why.message, delay);
+    reconnect = setTimeout(follow, delay);
+  }
+
+  // --- starting ----------------------------------------------------------------------------------------------
+
+  /** A new token: everything again, with it. */
+  function restart() {
+    backoff = BACKOFF_MIN_MS;
+    follow();
+    readNodes();
+    readPools();
+    refreshLists();
   }
 
   function start() {
@@ -332,14 +540,20 @@
       }
       $('#token').value = '';
       $('#token').placeholder = value ? '(set for this tab)' : 'none';
+      restart();
     });
     $('#token-forget').addEventListener('click', () => {
       sessionStorage.removeItem(TOKEN_KEY);
       $('#token').value = '';
       $('#token').placeholder = 'none';
+      restart();
     });
     $('#copy-form').addEventListener('submit', submitCopy);
-    refresh();
+    follow();
+    every(NODES_POLL_MS, () => Promise.all([readNodes(), readPools()]));
+    // progress: while there is any to show, or a transfer just changed state, or no event says when
+    every(RUNNING_POLL_MS, () => (!live || runningRows.size > 0 || Date.now() < busyUntil ? readRunning() : null));
+    every(FALLBACK_POLL_MS, () => (live ? null : readRecent()));
   }
 
   start();

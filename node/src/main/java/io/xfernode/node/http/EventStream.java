@@ -37,7 +37,7 @@ final class EventStream {
     }
     HttpServerResponse response = ctx.response();
     // headers first: events may be written as soon as the follower has caught up
-    response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+    headers(response);
     EventFollower follower = new EventFollower(vertx, id, after, () -> status(vertx, id), e -> write(response, e));
     long[] keepalive = {-1};
     response.closeHandler(c -> follower.stop());
@@ -59,6 +59,15 @@ final class EventStream {
         });
       })
       .onFailure(t -> ctx.fail(XferException.from(t)));
+  }
+
+  /**
+   * An event stream's headers. {@code Content-Encoding: identity} keeps the node's compression off it: a
+   * browser asks for gzip, and a compressor may hold an event back until more text comes.
+   */
+  static void headers(HttpServerResponse response) {
+    response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache")
+      .putHeader("Content-Encoding", "identity");
   }
 
   static long lastEventId(String header) {

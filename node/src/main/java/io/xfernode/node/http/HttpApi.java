@@ -79,6 +79,7 @@ public final class HttpApi implements Listener {
     router.delete("/api/transfers/:id").handler(ctx -> api.forward(ctx, Addresses.CANCEL,
       withReason(ctx), 200));
     router.get("/api/transfers/:id/events").handler(ctx -> EventStream.serve(vertx, ctx, ctx.pathParam("id")));
+    router.get("/api/events").handler(ctx -> ClusterEventStream.serve(vertx, ctx));
     router.get("/api/nodes").handler(ctx -> api.forward(ctx, Addresses.NODES, new JsonObject(), 200));
     router.get("/api/listeners").handler(ctx -> api.forward(ctx, Addresses.LISTENERS, new JsonObject(), 200));
     router.get("/api/pools").handler(ctx -> api.forward(ctx, Addresses.POOLS, new JsonObject().put("op", "list"), 200));

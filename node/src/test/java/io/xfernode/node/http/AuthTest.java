@@ -126,6 +126,39 @@ class AuthTest {
   }
 
   @Test
+  void the_cluster_event_stream_needs_a_read_token() throws Exception {
+    HttpResponse<String> none = call(null, "GET", "/api/events", null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"xfernode\"");
+    assertThat(call("not-a-token-of-this-node", "GET", "/api/events", null).statusCode()).isEqualTo(401);
+    HttpResponse<java.util.stream.Stream<String>> read = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+      .header("Authorization", "Bearer " + READER).GET().build(), HttpResponse.BodyHandlers.ofLines());
+    try (java.util.stream.Stream<String> lines = read.body()) {
+      assertThat(read.statusCode()).isEqualTo(200);
+      assertThat(read.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+      // the node's consumer is registered once this comes: a transfer started now is heard
+      java.util.Iterator<String> it = lines.iterator();
+      assertThat(java.util.concurrent.CompletableFuture.supplyAsync(it::next).get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo(": following xfer.events");
+      String id = "http-events-" + UUID.randomUUID();
+      assertThat(call(ALICE, "POST", "/api/transfers", copy(id, 1000)).statusCode()).isEqualTo(201);
+      String type = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        String last = null;
+        while (it.hasNext()) {
+          String line = it.next();
+          if (line.startsWith("event: ")) {
+            last = line.substring(7);
+          } else if (line.startsWith("data: ") && id.equals(new JsonObject(line.substring(6)).getString("id"))) {
+            return last;
+          }
+        }
+        return null;
+      }).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(type).as("the first event of the transfer started after subscribing").isEqualTo("state");
+    }
+  }
+
+  @Test
   @Timeout(value = 15, unit = java.util.concurrent.TimeUnit.MINUTES) // a fresh machine installs the browser first
   void the_dashboard_in_chromium_says_a_token_is_required_and_shows_nothing_without_one() throws Exception {
     String dom = Chromium.require().dumpDom(base + "/", 2000);

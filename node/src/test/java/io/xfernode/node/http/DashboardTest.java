@@ -77,7 +77,8 @@ class DashboardTest {
       .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'self'").doesNotContain("unsafe-inline"));
     assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(page.body()).as("the page loads its script and style sheet from the node")
-      .contains("<script src=\"dashboard.js\"").contains("<link rel=\"stylesheet\" href=\"dashboard.css\">");
+      .contains("<script src=\"sse.js\"").contains("<script src=\"dashboard.js\"")
+      .contains("<link rel=\"stylesheet\" href=\"dashboard.css\">");
     // the policy would block them in a browser
     assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(page.body()).find()).as("an inline script").isFalse();
     assertThat(page.body()).as("inline style").doesNotContain("<style").doesNotContain(" style=");
@@ -91,7 +92,12 @@ class DashboardTest {
     assertThat(script.statusCode()).isEqualTo(200);
     assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
       assertThat(t).matches("(text|application)/javascript.*"));
-    assertThat(script.body()).contains("'/api/pools'").doesNotContain("innerHTML");
+    assertThat(script.body()).contains("'/api/pools'").contains("'/api/events'").doesNotContain("innerHTML");
+    HttpResponse<String> sse = send("GET", "/sse.js", null);
+    assertThat(sse.statusCode()).isEqualTo(200);
+    assertThat(sse.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
+      assertThat(t).matches("(text|application)/javascript.*"));
+    assertThat(sse.body()).contains("const sseParser").doesNotContain("innerHTML");
     HttpResponse<String> css = send("GET", "/dashboard.css", null);
     assertThat(css.statusCode()).isEqualTo(200);
     assertThat(css.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/css"));
@@ -211,15 +217,21 @@ class DashboardTest {
       assertThat(Files.readAllBytes(cluster.root(1).resolve("form-copy.bin"))).as("the copy on n1").isEqualTo(data);
 
       progressing.get(30, TimeUnit.SECONDS);
+      Object live = page.evaluate(UNTIL + "until(() => document.getElementById('live').textContent === 'live', 30000)"
+        + ".then(() => true)");
+      assertThat(live).as("the page follows /api/events").isEqualTo(true);
       String row = "[...document.querySelectorAll('#running tr.transfer')]"
         + ".find((r) => r.querySelector('.transfer-id').textContent === '" + slow + "')";
       page.evaluate(UNTIL + "until(() => " + row + ", 30000).then((r) => { r.querySelector('button').click(); return true; })");
       JsonObject end = cancelled.get(30, TimeUnit.SECONDS);
       assertThat(end.getString("state")).as(end.encode()).isEqualTo("CANCELLED");
+      // While its event stream is live, the page reads the finished transfers again only on an event (or 15 s
+      // after a running one is gone, in case its events went astray): within 8 s of the end, only the event
+      // can have moved it.
       Object shown = page.evaluate(UNTIL + "until(() => !(" + row + ") && [...document.querySelectorAll('#finished tr')]"
-        + ".find((r) => r.textContent.includes('" + slow + "') && r.textContent.includes('CANCELLED')), 30000)"
-        + ".then(() => true)");
-      assertThat(shown).as("the cancelled transfer moved to the finished ones").isEqualTo(true);
+        + ".find((r) => r.textContent.includes('" + slow + "') && r.textContent.includes('CANCELLED')), 8000)"
+        + ".then(() => true, () => false)");
+      assertThat(shown).as("the cancelled transfer moved to the finished ones within 8 s, on its event").isEqualTo(true);
     } finally {
       send("DELETE", "/api/transfers/" + slow, null);
     }

@@ -17,6 +17,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static io.xfernode.node.TestCluster.await;
@@ -25,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code GET /api/transfers/{id}/events} on a node that does not control the transfer: the stream ends
  * with {@code done} whatever the outcome, and {@code Last-Event-ID} resumes it from the controller's history.
+ * {@code GET /api/events}: every transfer's state changes, live, on any node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(90)
@@ -190,5 +195,131 @@ class EventStreamTest {
     HttpResponse<String> r = http.send(eventsRequest(1, "nope-" + UUID.randomUUID(), null),
       HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * {@code GET /api/events} on one node, read on a thread of its own into a queue, so that the test waits for
+   * what it expects with a deadline. Its first line (the comment that the node's consumer is registered) has
+   * been read when it is returned.
+   */
+  private final class ClusterStream implements AutoCloseable {
+
+    private final Stream<String> lines;
+    private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.CompletableFuture<String> firstLine = new java.util.concurrent.CompletableFuture<>();
+    final HttpResponse<Stream<String>> response;
+    final String first;
+
+    ClusterStream(int node) throws Exception {
+      response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.node(node).httpPort()
+        + "/api/events")).timeout(Duration.ofSeconds(30))
+        // as a browser asks: the events must still come as they are, not held in a compressor
+        .header("Accept-Encoding", "gzip, deflate").GET().build(), HttpResponse.BodyHandlers.ofLines());
+      lines = response.body();
+      Thread reader = new Thread(this::read, "sse-reader");
+      reader.setDaemon(true);
+      reader.start();
+      try {
+        first = firstLine.get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        lines.close();
+        throw new AssertionError("no line from /api/events within 30 s");
+      }
+    }
+
+    private void read() {
+      try {
+        Iterator<String> it = lines.iterator();
+        firstLine.complete(it.hasNext() ? it.next() : null);
+        List<String> raw = new ArrayList<>();
+        while (it.hasNext()) {
+          String line = it.next();
+          raw.add(line);
+          if (line.isEmpty()) {
+            events.addAll(parse(raw.iterator(), Integer.MAX_VALUE));
+            if (raw.stream().anyMatch(l -> l.startsWith("id:"))) {
+              events.add(new AssertionError("an id: line in " + raw));
+            }
+            raw.clear();
+          }
+        }
+      } catch (RuntimeException e) {
+        // closed by the test
+        firstLine.completeExceptionally(e);
+      }
+    }
+
+    /** @return the first event that is {@code wanted}, among those not yet taken; fails after {@code seconds} */
+    Sse next(Predicate<Sse> wanted, int seconds) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (true) {
+        Object o = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (o == null) {
+          throw new AssertionError("no such event within " + seconds + " s");
+        }
+        if (o instanceof AssertionError e) {
+          throw e;
+        }
+        if (wanted.test((Sse) o)) {
+          return (Sse) o;
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      lines.close();
+    }
+  }
+
+  private static Predicate<Sse> of(String id) {
+    return e -> id.equals(e.data().getString("id"));
+  }
+
+  @Test
+  void the_cluster_stream_carries_every_transfers_state_changes_as_they_happen() throws Exception {
+    try (ClusterStream n0 = new ClusterStream(0)) {
+      assertThat(n0.response.statusCode()).isEqualTo(200);
+      assertThat(n0.response.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+      assertThat(n0.response.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
+      assertThat(n0.first).isEqualTo(": following xfer.events");
+      String id = "sse-all-" + UUID.randomUUID();
+      // started after the stream was opened: its first state change comes live, and so does its end
+      submitOnN0(new JsonObject().put("id", id).put("source", "random:?seed=4&length=2000000")
+        .put("filters", new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "throttle")
+          .put("rate", 4_000_000)))
+        .put("sink", "digest:"));
+      List<Sse> seen = new ArrayList<>();
+      seen.add(n0.next(of(id), 30));
+      while (!"done".equals(seen.get(seen.size() - 1).event())) {
+        seen.add(n0.next(of(id), 30));
+      }
+      assertThat(seen).extracting(Sse::event).as("no progress on xfer.events").doesNotContain("progress")
+        .startsWith("state").endsWith("state", "done");
+      assertThat(seen).extracting(e -> e.data().getString("type")).isEqualTo(seen.stream().map(Sse::event).toList());
+      assertThat(seen).extracting(e -> e.data().getString("state")).contains("RUNNING").endsWith("DONE", "DONE");
+      assertThat(seen.get(0).data().getLong("seq")).as("the first state change, live").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void the_cluster_stream_on_another_node_carries_transfers_this_node_does_not_control() throws Exception {
+    try (ClusterStream n1 = new ClusterStream(1)) {
+      assertThat(n1.first).isEqualTo(": following xfer.events");
+      // the other node learns of the new consumer asynchronously: poll with new transfers until one is heard
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+      Sse done = null;
+      while (done == null && System.nanoTime() < deadline) {
+        String id = "sse-other-" + UUID.randomUUID();
+        cluster.run(0, new JsonObject().put("id", id).put("source", "random:?length=1000").put("sink", "null:"));
+        try {
+          done = n1.next(of(id).and(e -> e.event().equals("done")), 5);
+        } catch (AssertionError notYet) {
+          // try another
+        }
+      }
+      assertThat(done).as("a done event from n0 on n1's stream").isNotNull();
+      assertThat(done.data().getString("state")).isEqualTo("DONE");
+    }
   }
 }
