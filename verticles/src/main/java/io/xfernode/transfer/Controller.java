@@ -87,6 +87,8 @@ public final class Controller {
   private long setupTimer = -1;
   private long deadline = -1;
   private long lastStored;
+  /** How long a RUNNING status waits before it is stored; the controller's node answers from memory meanwhile. */
+  static final long RUNNING_WRITE_DELAY_MS = 100;
 
   /**
    * @param context   the context everything of this controller runs on
@@ -479,7 +481,16 @@ public final class Controller {
     status.state(s);
     events.state(s);
     changed();
-    if (!s.isFinal()) {
+    if (s == State.RUNNING) {
+      // a short transfer ends before this is written, so its final status is not queued behind it; the
+      // stored status (PENDING, then SETUP with the plan) is what an adopter needs until then
+      lastStored = System.currentTimeMillis();
+      vertx.setTimer(RUNNING_WRITE_DELAY_MS, t -> {
+        if (!status.state().isFinal() && !ending) {
+          writer.put(snapshot);
+        }
+      });
+    } else if (!s.isFinal()) {
       writer.put(snapshot);
       lastStored = System.currentTimeMillis();
     }
