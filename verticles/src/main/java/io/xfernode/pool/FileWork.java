@@ -69,6 +69,11 @@ final class FileWork implements Work {
   }
 
   @Override
+  public synchronized boolean empty() {
+    return pending.isEmpty();
+  }
+
+  @Override
   public long total() {
     return total;
   }

@@ -226,6 +226,11 @@ public final class PushWork implements Work, WriteStream<Buffer> {
   }
 
   @Override
+  public synchronized boolean empty() {
+    return queue.isEmpty();
+  }
+
+  @Override
   public synchronized long total() {
     return total;
   }

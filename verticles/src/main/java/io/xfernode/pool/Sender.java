@@ -346,7 +346,11 @@ public final class Sender {
               connection.send(new Frame.Eof(channel, total, ar.result()));
             }
           }));
-        } else if (credit > 0 && !work.exhausted() && !waiting) {
+        } else if (!work.exhausted() && !waiting && (credit > 0 || work.empty())
+          && !(credit > 0 && !work.empty() && connection.writeQueueFull())) {
+          // (a full socket with bytes still to send waits for onWritable, not for the work: that would spin)
+          // with credit, for more bytes; without, for the end of the input: a stream whose credit ran out
+          // with its last byte must still hear that no more will come, or its EOF waits for a credit frame
           waiting = true;
           work.idle(() -> connection.context().runOnContext(v -> {
             waiting = false;

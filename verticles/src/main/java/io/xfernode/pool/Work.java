@@ -36,6 +36,9 @@ interface Work {
   /** Whether every byte has been taken and none will come: the streams may send EOF. */
   boolean exhausted();
 
+  /** Whether there is nothing to take now (more may come, unless {@link #exhausted()}). */
+  boolean empty();
+
   /** The transfer's total, once known; -1 before. */
   long total();
 
