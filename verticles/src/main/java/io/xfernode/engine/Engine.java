@@ -357,7 +357,13 @@ public final class Engine {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return store.all().map(all -> new JsonObject().put("transfers", new JsonArray(all.stream()
+    return store.all().map(all -> {
+      // this node's controllers know their transfers' state before the cluster-wide map does
+      Map<String, JsonObject> byId = new java.util.LinkedHashMap<>();
+      all.forEach(st -> byId.put(st.getString("id"), st));
+      active.forEach((id, c) -> byId.put(id, c.status()));
+      return byId.values();
+    }).map(all -> new JsonObject().put("transfers", new JsonArray(all.stream()
       .filter(s -> state == null || state.equals(s.getString("state")))
       .sorted(Comparator.comparing((JsonObject s) -> String.valueOf(s.getString("startedAt"))).reversed())
       .limit(limit)
