@@ -138,16 +138,20 @@ class DashboardTest {
     // a user's words in an error message (here a file's name, in a 409): the page must show them, not run them
     Path marked = cluster.root(0).resolve("<b>nope</b>.bin");
     Files.createDirectories(marked.getParent());
-    Files.write(marked, new byte[4 << 20]);
+    // larger than the 8 MiB a transfer's ring may hold, so that the source is still reading it (and checks
+    // it at its end) for seconds after the append below, however far ahead of the throttle it runs
+    Files.write(marked, new byte[16 << 20]);
     CompletableFuture<JsonObject> progressing = event(running, e -> "progress".equals(e.getString("type"))
       && e.getLong("bytes", 0L) > 0);
-    CompletableFuture<JsonObject> reading = event(failing, e -> "progress".equals(e.getString("type")));
+    // bytes read: the source has taken the file's size and time, so the append below changes it while read
+    CompletableFuture<JsonObject> reading = event(failing, e -> "progress".equals(e.getString("type"))
+      && e.getLong("bytes", 0L) > 0);
     CompletableFuture<JsonObject> failed = event(failing, e -> "done".equals(e.getString("type")));
     assertThat(send("POST", "/api/transfers", slow(running)).statusCode()).isEqualTo(201);
     try {
       HttpResponse<String> submitted = send("POST", "/api/transfers", new JsonObject().put("id", failing)
         .put("source", new JsonObject().put("type", "file").put("path", "data/<b>nope</b>.bin"))
-        .put("filters", new JsonArray().add(new JsonObject().put("type", "throttle").put("rate", 128 * 1024)))
+        .put("filters", new JsonArray().add(new JsonObject().put("type", "throttle").put("rate", 1 << 20)))
         .put("sink", "null:"));
       assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
       reading.get(30, TimeUnit.SECONDS);
