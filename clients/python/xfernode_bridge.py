@@ -157,6 +157,15 @@ class Bridge:
         """
         spec = dict(spec)
         spec.setdefault("id", "py-" + uuid.uuid4().hex)
+        return self.follow(spec, on_event, timeout=timeout)
+
+    def follow(self, spec, on_event=None, during=None, timeout=None):
+        """Submits `spec` (which has an id) with its events followed from the start, calls `during(reply)`
+        with the submit's reply, waits for `done` (the last event) and returns the final status.
+
+        A BridgeError raised by `during` (a stream the transfer's failure broke) is no error here: the
+        final status says what happened. A refused submit raises BridgeError.
+        """
         events = queue.Queue()
 
         def deliver(event):
@@ -167,12 +176,14 @@ class Bridge:
         address = "xfer.events." + spec["id"]
         self.subscribe(address, deliver)
         try:
-            self.submit(spec)
-            while True:
-                event = events.get(timeout=timeout)
-                # done is every transfer's last event, after its final state
-                if event.get("type") == "done":
-                    break
+            reply = self.submit(spec)
+            if during is not None:
+                try:
+                    during(reply)
+                except BridgeError:
+                    pass
+            while events.get(timeout=timeout).get("type") != "done":
+                pass
             return self.status(spec["id"])
         finally:
             self.unsubscribe(address)

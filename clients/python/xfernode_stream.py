@@ -81,31 +81,8 @@ def _spec(transfer_id, prefix, source, sink, options):
 
 
 def _follow(bridge, spec, on_event, stream):
-    """Submits `spec` with its events followed, runs `stream(submit reply)`, and returns the final status.
-
-    A stream that fails because the transfer did (the node refused a chunk, the sink aborted) is no
-    error here: the final status says what happened.
-    """
-    events = queue.Queue()
-
-    def deliver(event):
-        if on_event is not None:
-            on_event(event)
-        events.put(event)
-
-    address = "xfer.events." + spec["id"]
-    bridge.subscribe(address, deliver)
-    try:
-        reply = bridge.submit(spec)
-        try:
-            stream(reply)
-        except BridgeError:
-            pass
-        while events.get(timeout=None).get("type") != "done":
-            pass
-        return bridge.status(spec["id"])
-    finally:
-        bridge.unsubscribe(address)
+    """Submits `spec` with its events followed, runs `stream(submit reply)`, and returns the final status."""
+    return bridge.follow(spec, on_event, during=stream)
 
 
 def _upload(bridge, path, size, reply, window):

@@ -66,25 +66,18 @@ class BridgeClientsIT {
     }
   }
 
-  /** What a client command printed, and how it exited. */
-  private record Run(int exit, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out);
-    }
-  }
-
-  private Run xfer(String client, String... args) throws Exception {
+  private ClientRun xfer(String client, String... args) throws Exception {
     return xferAt(bridgePort, CI, client, args);
   }
 
   /** @param token what XFER_TOKEN holds for the client; null for none */
-  private Run xferAt(int port, String token, String client, String... args) throws Exception {
+  private ClientRun xferAt(int port, String token, String client, String... args) throws Exception {
     Path clients = Paths.get(System.getProperty("xfernode.clients", "../clients"));
     List<String> command = new ArrayList<>();
     if (client.equals("python")) {
-      command.addAll(List.of(onPath("python3"), clients.resolve("python/xfer.py").toString()));
+      command.addAll(List.of(ClientRun.onPath("python3"), clients.resolve("python/xfer.py").toString()));
     } else {
-      command.addAll(List.of(onPath("node"), clients.resolve("node/xfer.js").toString()));
+      command.addAll(List.of(ClientRun.onPath("node"), clients.resolve("node/xfer.js").toString()));
     }
     command.addAll(List.of("--port", String.valueOf(port)));
     command.addAll(List.of(args));
@@ -100,24 +93,13 @@ class BridgeClientsIT {
       p.destroyForcibly();
       throw new AssertionError(command + " did not finish within 60 s");
     }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  private static String onPath(String program) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      Path candidate = Paths.get(d, program);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    assumeThat(false).as(program + " is not on the PATH").isTrue();
-    return program;
+    return new ClientRun(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"python", "node"})
   void lists_the_nodes(String client) throws Exception {
-    Run run = xfer(client, "nodes");
+    ClientRun run = xfer(client, "nodes");
     assertThat(run.exit()).as("exit of nodes; stderr: %s", run.err()).isZero();
     JsonArray nodes = new JsonArray(run.out());
     assertThat(nodes.getJsonObject(0).getString("id")).isEqualTo("cl0");
@@ -135,7 +117,7 @@ class BridgeClientsIT {
       .put("sink", new JsonObject().put("type", "file").put("path", "data/" + client + "-out.bin"))
       .put("options", new JsonObject().put("checksum", "sha256"));
 
-    Run run = xfer(client, "run", spec.encode());
+    ClientRun run = xfer(client, "run", spec.encode());
     assertThat(run.exit()).as("exit of run; stderr: %s", run.err()).isZero();
     JsonObject status = run.json();
     assertThat(status.getString("state")).isEqualTo("DONE");
@@ -145,7 +127,7 @@ class BridgeClientsIT {
     assertThat(Files.readAllBytes(root.resolve(client + "-out.bin"))).isEqualTo(data);
     assertThat(run.err()).as("progress on stderr").contains("state RUNNING").contains("state DONE");
 
-    Run again = xfer(client, "run", spec.encode());
+    ClientRun again = xfer(client, "run", spec.encode());
     assertThat(again.exit()).as("a second copy onto the same destination").isEqualTo(2);
     assertThat(again.err()).contains("409 sink.path");
   }
@@ -154,13 +136,13 @@ class BridgeClientsIT {
   @ValueSource(strings = {"python", "node"})
   void cancels_a_running_transfer(String client) throws Exception {
     String id = client + "-endless";
-    Run submit = xfer(client, "submit", new JsonObject().put("id", id)
+    ClientRun submit = xfer(client, "submit", new JsonObject().put("id", id)
       .put("source", new JsonObject().put("type", "random").put("length", 1L << 50))
       .put("sink", new JsonObject().put("type", "null")).encode());
     assertThat(submit.exit()).as("exit of submit; stderr: %s", submit.err()).isZero();
     assertThat(submit.json().getString("id")).isEqualTo(id);
 
-    Run cancel = xfer(client, "cancel", id);
+    ClientRun cancel = xfer(client, "cancel", id);
     assertThat(cancel.exit()).as("exit of cancel; stderr: %s", cancel.err()).isZero();
     assertThat(cancel.json().getString("state")).isEqualTo("CANCELLED");
     assertThat(xfer(client, "status", id).json().getString("state")).isEqualTo("CANCELLED");
@@ -169,7 +151,7 @@ class BridgeClientsIT {
   @ParameterizedTest
   @ValueSource(strings = {"python", "node"})
   void a_refused_request_exits_with_2_and_the_code(String client) throws Exception {
-    Run run = xfer(client, "plan", "{\"source\": {\"type\": \"teleport\"}, \"sink\": \"null:\"}");
+    ClientRun run = xfer(client, "plan", "{\"source\": {\"type\": \"teleport\"}, \"sink\": \"null:\"}");
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("404 source.type: unknown source type \"teleport\"");
   }
@@ -177,15 +159,15 @@ class BridgeClientsIT {
   @ParameterizedTest
   @ValueSource(strings = {"python", "node"})
   void only_a_token_with_the_role_gets_in(String client) throws Exception {
-    Run none = xferAt(bridgePort, null, client, "nodes");
+    ClientRun none = xferAt(bridgePort, null, client, "nodes");
     assertThat(none.exit()).as("no token; stderr: %s", none.err()).isEqualTo(2);
     assertThat(none.err()).contains("401 headers.authorization: a token is required");
-    Run wrong = xferAt(bridgePort, null, client, "--token", "not-this-nodes-token-000", "nodes");
+    ClientRun wrong = xferAt(bridgePort, null, client, "--token", "not-this-nodes-token-000", "nodes");
     assertThat(wrong.exit()).isEqualTo(2);
     assertThat(wrong.err()).contains("401 headers.authorization: unknown token");
-    Run look = xferAt(bridgePort, VIEWER, client, "nodes");
+    ClientRun look = xferAt(bridgePort, VIEWER, client, "nodes");
     assertThat(look.exit()).as("a reader lists nodes; stderr: %s", look.err()).isZero();
-    Run submit = xferAt(bridgePort, VIEWER, client, "submit", "{\"source\": \"random:?length=10\", \"sink\": \"null:\"}");
+    ClientRun submit = xferAt(bridgePort, VIEWER, client, "submit", "{\"source\": \"random:?length=10\", \"sink\": \"null:\"}");
     assertThat(submit.exit()).isEqualTo(2);
     assertThat(submit.err()).contains("403 address: token \"viewer\" has role read");
   }
@@ -194,7 +176,7 @@ class BridgeClientsIT {
   @ValueSource(strings = {"python", "node"})
   void a_client_without_a_node_exits_with_3(String client) throws Exception {
     int closed = FreePorts.takeFixed(1)[0];
-    Run run = xferAt(closed, CI, client, "nodes");
+    ClientRun run = xferAt(closed, CI, client, "nodes");
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.err()).contains("cannot reach 127.0.0.1:" + closed);
   }

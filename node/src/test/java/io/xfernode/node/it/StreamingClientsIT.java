@@ -78,23 +78,16 @@ class StreamingClientsIT {
     }
   }
 
-  /** What a client command printed, and how it exited. */
-  private record Run(int exit, String out, String err) {
-    JsonObject json() {
-      return new JsonObject(out);
-    }
-  }
-
   /** The command line of {@code client}'s xfer, up to its arguments. */
   private List<String> command(String client) throws Exception {
     return switch (client) {
-      case "python" -> List.of(onPath("python3"), clients.resolve("python/xfer.py").toString(),
+      case "python" -> List.of(ClientRun.onPath("python3"), clients.resolve("python/xfer.py").toString(),
         "--port", String.valueOf(bridgePort));
-      case "node" -> List.of(onPath("node"), clients.resolve("node/xfer.js").toString(),
+      case "node" -> List.of(ClientRun.onPath("node"), clients.resolve("node/xfer.js").toString(),
         "--port", String.valueOf(bridgePort));
       default -> {
         installSockJsClient();
-        yield List.of(onPath("node"), clients.resolve("node-sockjs/xfer-sockjs.js").toString(),
+        yield List.of(ClientRun.onPath("node"), clients.resolve("node-sockjs/xfer-sockjs.js").toString(),
           "--port", String.valueOf(httpPort));
       }
     };
@@ -116,11 +109,11 @@ class StreamingClientsIT {
     return builder.start();
   }
 
-  private Run xfer(String client, String... args) throws Exception {
+  private ClientRun xfer(String client, String... args) throws Exception {
     return xferAs(ADMIN, client, args);
   }
 
-  private Run xferAs(String token, String client, String... args) throws Exception {
+  private ClientRun xferAs(String token, String client, String... args) throws Exception {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process p = startAs(token, client, out, err, args);
@@ -128,7 +121,7 @@ class StreamingClientsIT {
       p.destroyForcibly();
       throw new AssertionError(client + " " + List.of(args) + " did not finish within 90 s; stderr: " + Files.readString(err));
     }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    return new ClientRun(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   private void installSockJsClient() throws Exception {
@@ -137,7 +130,7 @@ class StreamingClientsIT {
       return;
     }
     Path log = Files.createTempFile(dir, "npm", ".txt");
-    Process npm = new ProcessBuilder(onPath("npm"), "ci", "--no-audit", "--no-fund").directory(dirOf.toFile())
+    Process npm = new ProcessBuilder(ClientRun.onPath("npm"), "ci", "--no-audit", "--no-fund").directory(dirOf.toFile())
       .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean finished = npm.waitFor(180, TimeUnit.SECONDS);
     if (!finished) {
@@ -145,17 +138,6 @@ class StreamingClientsIT {
     }
     assumeThat(finished && npm.exitValue() == 0)
       .as("npm ci in clients/node-sockjs failed (no registry?): %s", Files.readString(log)).isTrue();
-  }
-
-  private static String onPath(String program) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      Path candidate = Paths.get(d, program);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    assumeThat(false).as(program + " is not on the PATH: the clients that need it are not tested").isTrue();
-    return program;
   }
 
   private static String sha256(byte[] data) throws Exception {
@@ -169,7 +151,7 @@ class StreamingClientsIT {
     new Random(client.hashCode()).nextBytes(data);
     Path local = Files.write(dir.resolve(client + "-local.bin"), data);
 
-    Run send = xfer(client, "send", local.toString(), "{\"type\": \"file\", \"path\": \"data/" + client + "-up.bin\"}",
+    ClientRun send = xfer(client, "send", local.toString(), "{\"type\": \"file\", \"path\": \"data/" + client + "-up.bin\"}",
       "--window", "2", "--checksum", "sha256");
     assertThat(send.exit()).as("exit of send; stderr: %s", send.err()).isZero();
     JsonObject sent = send.json();
@@ -182,7 +164,7 @@ class StreamingClientsIT {
     assertThat(send.err()).as("progress and summary on stderr").contains("state RUNNING").contains("DONE 2.0 MiB");
 
     Path back = dir.resolve(client + "-back.bin");
-    Run recv = xfer(client, "recv", "{\"type\": \"file\", \"path\": \"data/" + client + "-up.bin\"}", back.toString(),
+    ClientRun recv = xfer(client, "recv", "{\"type\": \"file\", \"path\": \"data/" + client + "-up.bin\"}", back.toString(),
       "--window", "2");
     assertThat(recv.exit()).as("exit of recv; stderr: %s", recv.err()).isZero();
     assertThat(recv.json().getString("state")).isEqualTo("DONE");
@@ -195,24 +177,24 @@ class StreamingClientsIT {
   @ParameterizedTest
   @ValueSource(strings = {"python", "node", "sockjs"})
   void each_role_is_refused_and_allowed_what_it_should_be(String client) throws Exception {
-    Run none = xferAs(null, client, "nodes");
+    ClientRun none = xferAs(null, client, "nodes");
     assertThat(none.exit()).as("no token; stderr: %s", none.err()).isEqualTo(2);
     assertThat(none.err()).contains("401");
-    Run look = xferAs(READER, client, "nodes");
+    ClientRun look = xferAs(READER, client, "nodes");
     assertThat(look.exit()).as("a reader lists the nodes; stderr: %s", look.err()).isZero();
     byte[] data = new byte[100_000];
     new Random(7).nextBytes(data);
     Path local = Files.write(dir.resolve(client + "-roles.bin"), data);
     String sink = "{\"type\": \"file\", \"path\": \"data/" + client + "-roles.bin\"}";
-    Run readerSends = xferAs(READER, client, "send", local.toString(), sink);
+    ClientRun readerSends = xferAs(READER, client, "send", local.toString(), sink);
     assertThat(readerSends.exit()).as("a reader may not submit; stderr: %s", readerSends.err()).isEqualTo(2);
     assertThat(readerSends.err()).contains("403");
     assertThat(root.resolve(client + "-roles.bin")).doesNotExist();
-    Run submitterSends = xferAs(SUBMITTER, client, "send", local.toString(), sink);
+    ClientRun submitterSends = xferAs(SUBMITTER, client, "send", local.toString(), sink);
     assertThat(submitterSends.exit()).as("a submitter may; stderr: %s", submitterSends.err()).isZero();
     assertThat(submitterSends.json().getString("submittedBy")).isEqualTo("ci");
     assertThat(Files.readAllBytes(root.resolve(client + "-roles.bin"))).isEqualTo(data);
-    Run submitterDefines = xferAs(SUBMITTER, client, "pools", "define", new JsonObject().put("name", "no-" + client).encode());
+    ClientRun submitterDefines = xferAs(SUBMITTER, client, "pools", "define", new JsonObject().put("name", "no-" + client).encode());
     assertThat(submitterDefines.exit()).as("only an admin defines pools; stderr: %s", submitterDefines.err()).isEqualTo(2);
     assertThat(submitterDefines.err()).contains("403");
   }
@@ -221,12 +203,12 @@ class StreamingClientsIT {
   void a_sockjs_frame_above_the_limit_gets_an_error_in_bounded_time_and_the_node_logs_no_error() throws Exception {
     Path big = Files.writeString(dir.resolve("big.json"), new JsonObject().put("pad", "x".repeat(1_500_000)).encode());
     long started = System.nanoTime();
-    Run run = xfer("sockjs", "request", "xfer.nodes", "@" + big);
+    ClientRun run = xfer("sockjs", "request", "xfer.nodes", "@" + big);
     assertThat(run.exit()).as("exit; stderr: %s", run.err()).isEqualTo(2);
     assertThat(run.err()).contains("400 frame: larger than limits.maxRequestBytes (1048576 bytes)");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).as("an answer, not a hang").isLessThan(Duration.ofSeconds(30));
 
-    Run after = xfer("sockjs", "nodes");
+    ClientRun after = xfer("sockjs", "nodes");
     assertThat(after.exit()).as("the bridge still answers; stderr: %s", after.err()).isZero();
     assertThat(node.linesContaining(" ERROR ")).as("the node's ERROR lines").isEmpty();
   }
@@ -235,7 +217,7 @@ class StreamingClientsIT {
   @ValueSource(strings = {"python", "node"})
   void ctrl_c_while_watching_cancels_the_transfer_and_exits_130(String client) throws Exception {
     String id = client + "-watched-" + UUID.randomUUID().toString().substring(0, 8);
-    Run submit = xfer(client, "submit", new JsonObject().put("id", id)
+    ClientRun submit = xfer(client, "submit", new JsonObject().put("id", id)
       .put("source", new JsonObject().put("type", "random").put("length", 1L << 50))
       .put("sink", new JsonObject().put("type", "null")).encode());
     assertThat(submit.exit()).as("exit of submit; stderr: %s", submit.err()).isZero();
@@ -261,17 +243,17 @@ class StreamingClientsIT {
   @ValueSource(strings = {"python", "node", "sockjs"})
   void pools_are_listed_defined_and_removed(String client) throws Exception {
     String name = "it-" + client;
-    Run define = xfer(client, "pools", "define", new JsonObject().put("name", name).put("maxPerPeer", 3).encode());
+    ClientRun define = xfer(client, "pools", "define", new JsonObject().put("name", name).put("maxPerPeer", 3).encode());
     assertThat(define.exit()).as("exit of define; stderr: %s", define.err()).isZero();
     assertThat(define.json().getInteger("maxPerPeer")).isEqualTo(3);
-    Run list = xfer(client, "pools");
+    ClientRun list = xfer(client, "pools");
     assertThat(list.exit()).as("exit of list; stderr: %s", list.err()).isZero();
     assertThat(list.json().getJsonArray("pools").stream().map(p -> ((JsonObject) p).getString("name")))
       .contains("default", name);
-    Run remove = xfer(client, "pools", "remove", name);
+    ClientRun remove = xfer(client, "pools", "remove", name);
     assertThat(remove.exit()).as("exit of remove; stderr: %s", remove.err()).isZero();
     assertThat(remove.json().getString("removed")).isEqualTo(name);
-    Run again = xfer(client, "pools", "remove", name);
+    ClientRun again = xfer(client, "pools", "remove", name);
     assertThat(again.exit()).isEqualTo(2);
     assertThat(again.err()).contains("404");
   }
