@@ -25,7 +25,7 @@ public final class FileOutput implements Receiver.Output {
   /** The buffer the written file is read back through to verify it. */
   static final int VERIFY_BUFFER = 1 << 20;
 
-  private record Item(Receiver.Chan chan, DataPiece piece) {
+  private record Item(Receiver.Origin from, DataPiece piece) {
   }
 
   private record Finish(long total, String algorithm, Promise<String> result) {
@@ -59,12 +59,12 @@ public final class FileOutput implements Receiver.Output {
   }
 
   @Override
-  public void write(Receiver.Chan chan, DataPiece piece) {
+  public void write(Receiver.Origin from, DataPiece piece) {
     if (failed) {
       piece.bytes().release();
       return;
     }
-    queue.add(new Item(chan, piece));
+    queue.add(new Item(from, piece));
   }
 
   @Override
@@ -130,7 +130,7 @@ public final class FileOutput implements Receiver.Output {
     if (markers != null) {
       markers.written(piece.offset(), piece.offset() + n);
     }
-    item.chan().consumed(n);
+    item.from().consumed(n);
     progress.accept(n);
     return n;
   }

@@ -15,12 +15,20 @@ import java.util.TreeMap;
 /**
  * A receiver's output into a stream that needs its bytes in order (PUSH): pieces from every stream come
  * to the downstream's context, wait there until the bytes before them have arrived, and go on in order,
- * each copied once into a buffer of their own (the socket's buffer goes back to its pool at once). Credit
+ * each copied once into buffers of their own (the socket's buffer goes back to its pool at once). Credit
  * goes back as bytes leave, so what waits here is bounded by the window.
+ *
+ * <p>A piece may be as large as one socket read (up to {@link PoolConnection#READ_MAX}); it is copied in
+ * chunks of at most {@link #CHUNK}, so that no copy is a humongous object for G1 (half a region, and a
+ * region is 1 MiB in a small heap): with 1 MiB copies, a node with {@code -Xmx256m} spent its time in
+ * collections caused by humongous allocations, some of them full ones.
  */
 public final class OrderedOutput implements Receiver.Output {
 
-  private record Held(Receiver.Chan chan, DataPiece piece) {
+  /** The largest buffer a piece is copied into. */
+  static final int CHUNK = 128 * 1024;
+
+  private record Held(Receiver.Origin from, DataPiece piece) {
   }
 
   private final Context context;
@@ -50,13 +58,13 @@ public final class OrderedOutput implements Receiver.Output {
   }
 
   @Override
-  public void write(Receiver.Chan chan, DataPiece piece) {
+  public void write(Receiver.Origin from, DataPiece piece) {
     context.runOnContext(v -> {
       if (failed) {
         piece.bytes().release();
         return;
       }
-      early.put(piece.offset(), new Held(chan, piece));
+      early.put(piece.offset(), new Held(from, piece));
       deliver();
     });
   }
@@ -70,16 +78,18 @@ public final class OrderedOutput implements Receiver.Output {
       Held h = early.pollFirstEntry().getValue();
       ByteBuf bytes = h.piece().bytes();
       int n = bytes.readableBytes();
-      byte[] copy = new byte[n];
-      bytes.readBytes(copy);
-      bytes.release();
-      Buffer b = Buffer.buffer(copy);
-      if (digest != null) {
-        digest.update(b);
+      while (bytes.isReadable()) {
+        byte[] copy = new byte[Math.min(CHUNK, bytes.readableBytes())];
+        bytes.readBytes(copy);
+        Buffer b = Buffer.buffer(copy);
+        if (digest != null) {
+          digest.update(b);
+        }
+        out.write(b);
       }
+      bytes.release();
       next += n;
-      out.write(b);
-      h.chan().consumed(n);
+      h.from().consumed(n);
     }
     if (finished != null && next == total) {
       Promise<String> p = finished;

@@ -69,6 +69,7 @@ final class PoolConnection {
   /** Frames that arrived while the handshake waited for a peer's key. */
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private int nextChannel;
+  private final Turns turns = new Turns();
   /** The channel count, for other threads (pool listings, connection choice). */
   private volatile int channelCount;
   private volatile boolean closed;
@@ -88,7 +89,7 @@ final class PoolConnection {
       new AdaptiveRecvByteBufAllocator(READ_MIN, READ_INITIAL, READ_MAX));
     socket.channelHandlerContext().pipeline().addBefore("handler", "xfer-frames", new FrameDecoder());
     socket.messageHandler(this::onMessage);
-    socket.drainHandler(v -> new ArrayList<>(channels.values()).forEach(ChannelEnd::onWritable));
+    socket.drainHandler(v -> writable());
     socket.closeHandler(v -> lost("the connection to " + peerName() + " closed"));
     socket.exceptionHandler(t -> lost("the connection to " + peerName() + " failed: " + t.getMessage()));
     handshake.begin(this);
@@ -189,6 +190,11 @@ final class PoolConnection {
   }
 
   // ---- writing
+
+  /** The socket can take writes again: every channel may send, taking turns (see {@link Turns}). */
+  private void writable() {
+    turns.round(channels.values()).forEach(ChannelEnd::onWritable);
+  }
 
   void send(Frame frame) {
     if (!closed) {

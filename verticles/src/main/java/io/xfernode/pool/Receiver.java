@@ -37,6 +37,12 @@ public final class Receiver {
   /** How long a stream whose connection broke may take to come back on another, with resume. */
   static final long REOPEN_GRACE_MS = 10_000;
 
+  /** Where a piece came from: told when the output has consumed its bytes, it gives the credit back. */
+  public interface Origin {
+    /** The output consumed {@code n} bytes that came from here; from any thread. */
+    void consumed(long n);
+  }
+
   /** Where the bytes go: a file written by offset, or a stream that needs them in order. */
   public interface Output {
     /**
@@ -47,10 +53,10 @@ public final class Receiver {
     RangeSet begin(long total, String source);
 
     /**
-     * Takes a piece (on its connection's context) and releases it once consumed, calling
-     * {@link Chan#consumed} then.
+     * Takes a piece (on its connection's context) and releases it once consumed, telling its
+     * {@link Origin#consumed} then.
      */
-    void write(Chan chan, DataPiece piece);
+    void write(Origin from, DataPiece piece);
 
     /**
      * Every byte below {@code total} has been received: completes once they are all consumed, with the
@@ -63,7 +69,7 @@ public final class Receiver {
   }
 
   /** One channel of the transfer: one stream, on one connection. */
-  public final class Chan implements ChannelEnd {
+  public final class Chan implements ChannelEnd, Origin {
     final PoolConnection connection;
     final int id;
     final int stream;
@@ -80,7 +86,8 @@ public final class Receiver {
       this.credit = credit;
     }
 
-    /** The output consumed {@code n} bytes of this channel; from any thread. Credit goes back in lumps. */
+    /** Credit goes back in lumps. */
+    @Override
     public void consumed(long n) {
       long now = owed.addAndGet(n);
       if (now >= perStream / 4) {
