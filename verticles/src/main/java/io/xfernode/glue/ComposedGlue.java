@@ -67,6 +67,11 @@ final class ComposedGlue extends GlueBase {
     }
 
     @Override
+    public boolean commits() {
+      return a.commits() || b.commits();
+    }
+
+    @Override
     public void cancel(ElementContext ctx, Throwable reason) {
       if (ring != null) {
         ring.fail(reason);

@@ -82,6 +82,8 @@ public final class Controller {
   private final List<Message<JsonObject>> cancelRequests = new ArrayList<>();
   /** Nodes that left: their elements are gone with them, and nobody waits for their answer. */
   private final Set<String> lostNodes = new HashSet<>();
+  /** Nodes whose READY said they need a COMMIT; the others release their elements once done. */
+  private final Set<String> committing = new HashSet<>();
   /** The agents' answers to SETUP: once they are in, every slice exists and hears CANCEL. */
   private final List<Future<?>> setupAcks = new ArrayList<>();
   private long setupTimer = -1;
@@ -210,6 +212,9 @@ public final class Controller {
     if (ending) {
       return;
     }
+    if (r.commit()) {
+      committing.add(r.node());
+    }
     for (Ready.Element e : r.elements()) {
       int i = e.index();
       if (!valid(i) || ready[i]) {
@@ -306,7 +311,7 @@ public final class Controller {
     ending = true;
     target = State.DONE;
     boolean verify = spec.options().verify() && status.checksum() != null;
-    broadcast(new Commit(spec.id(), status.checksum(), verify)).onComplete(ar -> {
+    broadcast(new Commit(spec.id(), status.checksum(), verify), committing).onComplete(ar -> {
       if (ar.failed()) {
         status.error(XferException.from(ar.cause()));
         target = State.FAILED;
@@ -410,14 +415,14 @@ public final class Controller {
     vertx.cancelTimer(setupTimer);
     // a slice still being made would miss the CANCEL and set up anyway: wait for every agent first
     Future.join(new ArrayList<>(setupAcks)).onComplete(acks ->
-      broadcast(new Cancel(spec.id(), reason)).onComplete(ar -> finalState()));
+      broadcast(new Cancel(spec.id(), reason), plan.nodes()).onComplete(ar -> finalState()));
   }
 
-  /** Sends {@code msg} to every node of the plan and waits for every answer (or the end timeout). */
-  private Future<Void> broadcast(ControlMessage msg) {
+  /** Sends {@code msg} to each of {@code nodes} and waits for every answer (or the end timeout). */
+  private Future<Void> broadcast(ControlMessage msg, java.util.Collection<String> nodes) {
     List<Future<?>> answers = new ArrayList<>();
     JsonObject json = msg.toJson();
-    for (String n : plan.nodes()) {
+    for (String n : nodes) {
       if (lostNodes.contains(n)) {
         continue;
       }

@@ -46,10 +46,20 @@ final class ElementRun {
     return setup;
   }
 
-  /** Starts the element; its DONE or ERROR goes to the controller when it ends. */
-  void start(Start.Peers peers) {
+  /** Whether the element has anything to do at COMMIT. */
+  boolean commits() {
+    return element.commits();
+  }
+
+  /**
+   * Starts the element. An ERROR goes to the controller as soon as it fails; its DONE is left to the
+   * slice to send, since a slice that needs no COMMIT sends it only once it has released everything.
+   *
+   * @return the DONE to report, once the element is done; fails if it failed or never started
+   */
+  Future<Done> start(Start.Peers peers) {
     if (started || finished) {
-      return;
+      return Future.failedFuture("not started: already " + (finished ? "ended" : "started"));
     }
     started = true;
     ctx.peers(peers.in(), peers.out());
@@ -59,16 +69,16 @@ final class ElementRun {
     } catch (RuntimeException e) {
       run = Future.failedFuture(e);
     }
-    run.onComplete(ar -> {
+    return run.transform(ar -> {
       if (finished) {
-        return;
+        return Future.failedFuture("ended");
       }
       if (ar.succeeded()) {
         ctx.flushProgress();
-        ctx.report(new Done(ctx.transferId(), ctx.index(), ctx.bytes(), element.result()));
-      } else {
-        fail(ar.cause());
+        return Future.succeededFuture(new Done(ctx.transferId(), ctx.index(), ctx.bytes(), element.result()));
       }
+      fail(ar.cause());
+      return Future.failedFuture(ar.cause());
     });
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.xfernode.api.ErrorCode;
 import io.xfernode.api.XferException;
 import io.xfernode.transfer.msg.ControlMessage;
+import io.xfernode.transfer.msg.Done;
 import io.xfernode.transfer.msg.Ready;
 import io.xfernode.transfer.msg.Setup;
 import io.xfernode.transfer.msg.Start;
@@ -81,7 +82,8 @@ final class Slice {
         if (ending) {
           return;
         }
-        reporter.accept(new Ready(setup.transfer(), node, runs.stream().map(r -> r.ctx().ready()).toList()));
+        reporter.accept(new Ready(setup.transfer(), node, runs.stream().map(r -> r.ctx().ready()).toList(),
+          commits()));
         if (setup.start()) {
           start(new Start(setup.transfer(), java.util.Map.of()));
         } else {
@@ -95,9 +97,27 @@ final class Slice {
     context.runOnContext(v -> {
       vertx.cancelTimer(orphanTimer);
       if (!ending) {
-        runs.forEach(r -> r.start(start.peersOf(r.ctx().index())));
+        List<Future<Done>> all = runs.stream().map(r -> r.start(start.peersOf(r.ctx().index()))).toList();
+        if (commits()) {
+          all.forEach(done -> done.onSuccess(reporter::accept));
+        } else {
+          // nothing here waits for COMMIT, and none will come: once every element is done, release them,
+          // then report them DONE, so that whoever sees the transfer DONE finds this node's part released
+          Future.all(all).onSuccess(done -> {
+            if (!ending) {
+              ending = true;
+              releaseAll();
+              ended.future().onComplete(released -> all.forEach(d -> reporter.accept(d.result())));
+            }
+          });
+        }
       }
     });
+  }
+
+  /** Whether an element here has anything to do at COMMIT; without, the controller sends this node none. */
+  private boolean commits() {
+    return runs.stream().anyMatch(ElementRun::commits);
   }
 
   /** Stops every element, undoes what must not remain, releases everything; completes when done. */

@@ -6,8 +6,14 @@ import io.xfernode.link.Endpoint;
 
 import java.util.List;
 
-/** Agent → controller: every element of {@code node} is set up. */
-public record Ready(String transfer, String node, List<Element> elements) implements ControlMessage {
+/**
+ * Agent → controller: every element of {@code node} is set up.
+ *
+ * @param commit whether the node needs a COMMIT at the end (an element of it makes its result durable then,
+ *               e.g. a file sink's rename); without one, the node releases its elements once they are all
+ *               done, and the controller sends it no COMMIT. Absent in JSON means true.
+ */
+public record Ready(String transfer, String node, List<Element> elements, boolean commit) implements ControlMessage {
 
   /**
    * What one element reports at READY.
@@ -53,11 +59,11 @@ public record Ready(String transfer, String node, List<Element> elements) implem
   public JsonObject fields() {
     JsonArray list = new JsonArray();
     elements.forEach(e -> list.add(e.toJson()));
-    return new JsonObject().put("node", node).put("elements", list);
+    return new JsonObject().put("node", node).put("elements", list).put("commit", commit);
   }
 
   static Ready fromJson(JsonObject json) {
     return new Ready(json.getString("transfer"), json.getString("node"), json.getJsonArray("elements", new JsonArray())
-      .stream().map(o -> Element.fromJson((JsonObject) o)).toList());
+      .stream().map(o -> Element.fromJson((JsonObject) o)).toList(), json.getBoolean("commit", true));
   }
 }
