@@ -1,6 +1,7 @@
 package io.xfernode.pool;
 
 import io.xfernode.link.RangeSet;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,6 +40,9 @@ public final class Receiver {
 
   /** Where a piece came from: told when the output has consumed its bytes, it gives the credit back. */
   public interface Origin {
+    /** The context the pieces from here arrive on: their connection's. */
+    Context context();
+
     /** The output consumed {@code n} bytes that came from here; from any thread. */
     void consumed(long n);
   }
@@ -88,16 +92,28 @@ public final class Receiver {
 
     /** Credit goes back in lumps. */
     @Override
+    public Context context() {
+      return connection.context();
+    }
+
+    @Override
     public void consumed(long n) {
       long now = owed.addAndGet(n);
       if (now >= perStream / 4) {
-        connection.context().runOnContext(v -> {
-          long give = owed.getAndSet(0);
-          if (give > 0 && !eof && !lost && connection.isOpen()) {
-            credit += give;
-            connection.send(new Frame.Credit(id, (int) give));
-          }
-        });
+        if (Vertx.currentContext() == connection.context()) {
+          giveCredit();
+        } else {
+          connection.context().runOnContext(v -> giveCredit());
+        }
+      }
+    }
+
+    /** On the connection's context: what the output consumed goes back to the sender as credit. */
+    private void giveCredit() {
+      long give = owed.getAndSet(0);
+      if (give > 0 && !eof && !lost && connection.isOpen()) {
+        credit += give;
+        connection.send(new Frame.Credit(id, (int) give));
       }
     }
 

@@ -3,10 +3,12 @@ package io.xfernode.pool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.streams.WriteStream;
 import io.xfernode.pool.wire.DataPiece;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A receiver's in-order output: pieces that arrive out of order leave in order, byte for byte, each in
  * buffers no larger than {@link OrderedOutput#CHUNK} (a socket read of a megabyte is never copied into one
- * humongous array), and every byte is given back as credit once it left.
+ * humongous array), on the context of the connection that brought the first piece, and every byte is given
+ * back as credit once it left.
  */
 class OrderedOutputTest {
 
@@ -45,6 +48,7 @@ class OrderedOutputTest {
   /** Keeps what is written, on the output's context. */
   private static final class Collected implements WriteStream<Buffer> {
     final List<Buffer> buffers = new ArrayList<>();
+    final List<Context> contexts = new ArrayList<>();
 
     @Override
     public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
@@ -54,6 +58,7 @@ class OrderedOutputTest {
     @Override
     public Future<Void> write(Buffer data) {
       buffers.add(data);
+      contexts.add(Vertx.currentContext());
       return Future.succeededFuture();
     }
 
@@ -78,6 +83,21 @@ class OrderedOutputTest {
     }
   }
 
+  /** Pieces from a connection on {@code context}, whose consumed bytes add up in {@code consumed}. */
+  private static Receiver.Origin origin(Context context, AtomicLong consumed) {
+    return new Receiver.Origin() {
+      @Override
+      public Context context() {
+        return context;
+      }
+
+      @Override
+      public void consumed(long n) {
+        consumed.addAndGet(n);
+      }
+    };
+  }
+
   private static DataPiece piece(byte[] data, int from, int to) {
     ByteBuf b = Unpooled.directBuffer(to - from);
     b.writeBytes(data, from, to - from);
@@ -89,14 +109,23 @@ class OrderedOutputTest {
     byte[] data = new byte[3 * 1024 * 1024 + 12345];
     new Random(7).nextBytes(data);
     Collected out = new Collected();
-    OrderedOutput output = new OrderedOutput(vertx.getOrCreateContext(), out, "sha256");
+    Context downstream = ((VertxInternal) vertx).createEventLoopContext();
+    Context connection = ((VertxInternal) vertx).createEventLoopContext();
+    Context other = ((VertxInternal) vertx).createEventLoopContext();
+    OrderedOutput output = new OrderedOutput(downstream, out, "sha256");
     AtomicLong consumed = new AtomicLong();
-    Receiver.Origin from = consumed::addAndGet;
     output.begin(data.length, "test");
     int mib = 1024 * 1024;
     List<DataPiece> pieces = List.of(piece(data, 2 * mib, data.length), piece(data, mib, 2 * mib),
       piece(data, 0, mib));
-    pieces.forEach(p -> output.write(from, p));
+    // the first piece comes from one connection, the others from another: everything runs on the first's
+    connection.runOnContext(v -> {
+      output.write(origin(connection, consumed), pieces.get(0));
+      other.runOnContext(x -> {
+        output.write(origin(other, consumed), pieces.get(1));
+        output.write(origin(other, consumed), pieces.get(2));
+      });
+    });
 
     String checksum = output.finish(data.length, "sha256").toCompletionStage().toCompletableFuture()
       .get(10, TimeUnit.SECONDS);
@@ -106,6 +135,7 @@ class OrderedOutputTest {
     assertThat(consumed.get()).isEqualTo(data.length);
     assertThat(output.delivered()).isEqualTo(data.length);
     assertThat(out.buffers).allSatisfy(b -> assertThat(b.length()).isBetween(1, OrderedOutput.CHUNK));
+    assertThat(out.contexts).as("where the bytes left").containsOnly(connection);
     Buffer all = Buffer.buffer(data.length);
     out.buffers.forEach(all::appendBuffer);
     assertThat(all.getBytes()).isEqualTo(data);
@@ -118,7 +148,7 @@ class OrderedOutputTest {
     Collected out = new Collected();
     OrderedOutput output = new OrderedOutput(vertx.getOrCreateContext(), out, null);
     DataPiece late = piece(data, 100_000, 200_000);
-    output.write(n -> { }, late);
+    output.write(origin(vertx.getOrCreateContext(), new AtomicLong()), late);
     Future<String> finish = output.finish(data.length, null);
     output.fail(new IllegalStateException("the connection broke"));
 
