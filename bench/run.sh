@@ -26,6 +26,7 @@
 #   BENCH_REPS=3            measured repetitions of every case (the tables show the median) (smoke: 1)
 #   BENCH_WARMUP=1          1: one unmeasured round first (JIT warm-up, every copy checked); smoke: always 1
 #   BENCH_IPERF_SECONDS=5   length of each iperf3 run (smoke: 1)
+#   BENCH_NODE_WARMUP=60    seconds the two nodes move bytes, unmeasured, before the first round (smoke: 0)
 #   BENCH_TMPDIR=/tmp       where the work directory is made (it must have room for 2x the file)
 #   BENCH_CASES=            space-separated case ids to run (default: all; see CASES below)
 #   BENCH_KEEP=0            1: keep the work directory (logs, raw results) after the run
@@ -50,6 +51,7 @@ FAIR_MB=${BENCH_FAIR_MB:-$(smoke_or 1 8)}
 REPS=${BENCH_REPS:-$(smoke_or 1 3)}
 WARMUP=$(smoke_or 1 "${BENCH_WARMUP:-1}")   # smoke mode exists to check the copies: always warm up
 IPERF_SECONDS=${BENCH_IPERF_SECONDS:-$(smoke_or 1 5)}
+NODE_WARMUP=${BENCH_NODE_WARMUP:-$(smoke_or 0 60)}
 JAR=${XFERNODE_JAR:-$REPO/node/target/xfernode.jar}
 # A 256 MiB heap by default: the peak RSS printed at the end is measured against 512 MiB with it.
 # (Not the environment's JAVA_OPTS: one set for something else must not change what is measured.)
@@ -377,6 +379,36 @@ start_nodes() {
     done
     [[ "$n" == 2 ]] || die "the two nodes did not form one cluster in 30 s"
     log "nodes up: $XF_A http://$XF_A_HTTP (bridge $XF_A_BRIDGE), $XF_B http://$XF_B_HTTP"
+}
+
+# A node is a long-running service, and a fresh JVM's JIT compiles for a minute or more after the start
+# (Hazelcast, Vert.x, Jackson, ours): on 2 cores that takes a large share of the CPU from the transfers
+# (the compiler threads had 39 % of all CPU samples 50 s into a latency run). So before the first round
+# the nodes work for NODE_WARMUP seconds, measured by nothing: batches of the latency loop through the
+# bridge, and the test file from a to b over the default pool, into null and into a file. The per-case
+# warm-up round comes after, as for every other tool.
+warm_nodes() {
+    ((NODE_WARMUP > 0)) || return 0
+    log "warming the nodes up for $NODE_WARMUP s (nothing measured)"
+    local end=$(($(date +%s) + NODE_WARMUP)) i=0
+    while (($(date +%s) < end)); do
+        i=$((i + 1))
+        bridge_helper latency --n 100 --inflight 16 --id-prefix "nodewarm-$i-$$" > /dev/null ||
+            log "node warm-up: a latency batch did not end DONE"
+        # shellcheck disable=SC2317  # record is called by xf_run
+        (
+            ROUND="nodewarm-$i"
+            record() { :; }
+            xf_run nodewarm-null '{"source": {"type": "file", "node": "'$XF_A'", "path": "data/bench.bin"},
+                "sink": {"type": "null", "node": "'$XF_B'"}}'
+            xf_run nodewarm-file '{"source": {"type": "file", "node": "'$XF_A'", "path": "data/bench.bin"},
+                "sink": {"type": "file", "node": "'$XF_B'", "path": "out/nodewarm.bin", "overwrite": true}}'
+            xf_run nodewarm-pattern '{"source": {"type": "pattern", "node": "'$XF_A'", "length": '$SIZE'},
+                "sink": {"type": "null", "node": "'$XF_B'"}}'
+        ) || log "node warm-up: a transfer did not end DONE"
+    done
+    rm -f "$OUT/nodewarm.bin"
+    log "node warm-up done: $i rounds"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -922,7 +954,7 @@ main() {
     if wanted iperf3; then start_iperf3; fi
     if any_wanted rsync rsync_r; then start_rsyncd; fi
     if any_wanted gridftp gridftp_fast gridftp_null gridftp_r; then start_gridftp; fi
-    if any_xf_wanted; then start_nodes; fi
+    if any_xf_wanted; then start_nodes; warm_nodes; fi
     [[ "$WARMUP" == 1 ]] && run_round warmup
     local r
     for r in $(seq "$REPS"); do run_round "$r"; done
