@@ -6,6 +6,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
@@ -118,17 +119,19 @@ class OrderedOutputTest {
     int mib = 1024 * 1024;
     List<DataPiece> pieces = List.of(piece(data, 2 * mib, data.length), piece(data, mib, 2 * mib),
       piece(data, 0, mib));
-    // the first piece comes from one connection, the others from another: everything runs on the first's
+    // the first piece comes from one connection, the others from another: everything runs on the first's;
+    // the end comes after every piece, from a connection too, as the receiver says it
+    Promise<String> finished = Promise.promise();
     connection.runOnContext(v -> {
       output.write(origin(connection, consumed), pieces.get(0));
       other.runOnContext(x -> {
         output.write(origin(other, consumed), pieces.get(1));
         output.write(origin(other, consumed), pieces.get(2));
+        output.finish(data.length, "sha256").onComplete(finished);
       });
     });
 
-    String checksum = output.finish(data.length, "sha256").toCompletionStage().toCompletableFuture()
-      .get(10, TimeUnit.SECONDS);
+    String checksum = finished.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
     assertThat(checksum).isEqualTo("sha256:" + HexFormat.of().formatHex(
       MessageDigest.getInstance("SHA-256").digest(data)));
