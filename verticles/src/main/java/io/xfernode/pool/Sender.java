@@ -388,14 +388,17 @@ public final class Sender {
           fail(new XferException(ErrorCode.CONFLICT, "the file being sent shrank to " + size + " bytes"));
           return;
         }
-        connection.sendRegion(channel, p.offset(), file, fileBase + p.offset(), p.length()).onFailure(t -> {
-          // the frame's header went out without all of its payload: nothing on this connection is in step now
+        unacked.add(p); // before the write: a write that fails at once already finds it there to resend
+        PoolConnection on = connection;
+        on.sendRegion(channel, p.offset(), file, fileBase + p.offset(), p.length()).onFailure(t -> {
+          // the frame's header went out without all of its payload: nothing on this connection is in step now.
+          // Resetting it tells every stream on it, this one too, that it broke (503, or another connection
+          // with resume), as when the peer goes away; that is what a region fails for when a node is killed
+          // mid-write (ClosedChannelException), which once made a transfer fail with 500.
           log.warn("transfer {}: a file region did not go out ({}): resetting {}", transfer, t.getMessage(),
-            connection.describe());
-          fail(t);
-          connection.abort("a file region could not be sent: " + t.getMessage());
+            on.describe());
+          on.abort("a file region could not be sent: " + t);
         });
-        unacked.add(p);
       } else {
         unacked.add(new Piece(p.offset(), p.length(), p.data().retainedDuplicate()));
         connection.sendData(channel, p.offset(), p.data());
