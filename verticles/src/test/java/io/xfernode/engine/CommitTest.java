@@ -12,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,17 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommitTest {
 
   private EngineFixture fx;
-  private final List<String> commits = new CopyOnWriteArrayList<>();
+  private List<JsonObject> commits;
 
   @BeforeAll
   void start() throws Exception {
     fx = EngineFixture.start();
-    fx.vertx().eventBus().addOutboundInterceptor(dc -> {
-      if (dc.message().body() instanceof JsonObject body && "COMMIT".equals(body.getString("type"))) {
-        commits.add(body.getString("transfer"));
-      }
-      dc.next();
-    });
+    commits = fx.sent("COMMIT");
   }
 
   @AfterAll
@@ -73,7 +67,7 @@ class CommitTest {
       .put("source", new JsonObject().put("type", "pattern").put("pattern", "xfer").put("length", 4000))
       .put("sink", new JsonObject().put("type", "file").put("path", "data/" + out)));
     assertThat(status.getString("state")).as("%s", status.getJsonObject("error")).isEqualTo("DONE");
-    assertThat(commits).as("COMMIT messages").containsExactly(id);
+    assertThat(commits).as("COMMIT messages").extracting(c -> c.getString("transfer")).containsExactly(id);
     assertThat(Files.readString(fx.path(out))).isEqualTo("xfer".repeat(1000));
     assertThat(Leaks.fdsUnder(fx.root())).as("files still open once the transfer ended").isEmpty();
     assertThat(fx.engine().memory().used()).isZero();

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.math.BigInteger;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,17 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TokenTest {
 
   private EngineFixture fx;
-  private final List<String> tokens = new CopyOnWriteArrayList<>();
+  private List<JsonObject> setups;
 
   @BeforeAll
   void start() throws Exception {
     fx = EngineFixture.start();
-    fx.vertx().eventBus().addOutboundInterceptor(dc -> {
-      if (dc.message().body() instanceof JsonObject body && "SETUP".equals(body.getString("type"))) {
-        tokens.add(body.getString("token"));
-      }
-      dc.next();
-    });
+    setups = fx.sent("SETUP");
   }
 
   @AfterAll
@@ -48,6 +42,7 @@ class TokenTest {
         .put("sink", new JsonObject().put("type", "null")));
       assertThat(status.getString("state")).isEqualTo("DONE");
     }
+    List<String> tokens = setups.stream().map(s -> s.getString("token")).toList();
     assertThat(tokens).hasSize(n).allMatch(t -> t.matches("[0-9a-f]{32}")).doesNotHaveDuplicates();
     // random bits: each token has about 64 of 128 set, and each bit position is set in some and clear in
     // others (a constant, a counter or a zeroed half fails one of these; chance does so about never)

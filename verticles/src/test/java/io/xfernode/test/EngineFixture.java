@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +73,22 @@ public final class EngineFixture implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /**
+   * Keeps every control message of {@code type} (SETUP, COMMIT, ...) this node sends from now on.
+   *
+   * @return the messages' bodies, as they are sent; safe to read from the test thread
+   */
+  public List<JsonObject> sent(String type) {
+    List<JsonObject> seen = new CopyOnWriteArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(dc -> {
+      if (dc.message().body() instanceof JsonObject body && type.equals(body.getString("type"))) {
+        seen.add(body);
+      }
+      dc.next();
+    });
+    return seen;
   }
 
   /** The {@code data} root. */
