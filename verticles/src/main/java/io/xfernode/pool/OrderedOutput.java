@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import io.xfernode.filter.Digests;
@@ -76,12 +75,7 @@ public final class OrderedOutput implements Receiver.Output {
 
   /** Runs {@code action} on the home context: at once when already there. */
   private void atHome(Context proposed, Runnable action) {
-    Context at = home(proposed);
-    if (Vertx.currentContext() == at) {
-      action.run();
-    } else {
-      at.runOnContext(v -> action.run());
-    }
+    OnContext.run(home(proposed), action);
   }
 
   @Override

@@ -90,21 +90,17 @@ public final class Receiver {
       this.credit = credit;
     }
 
-    /** Credit goes back in lumps. */
     @Override
     public Context context() {
       return connection.context();
     }
 
+    /** Credit goes back in lumps, from the connection's context. */
     @Override
     public void consumed(long n) {
       long now = owed.addAndGet(n);
       if (now >= perStream / 4) {
-        if (Vertx.currentContext() == connection.context()) {
-          giveCredit();
-        } else {
-          connection.context().runOnContext(v -> giveCredit());
-        }
+        OnContext.run(connection.context(), this::giveCredit);
       }
     }
 

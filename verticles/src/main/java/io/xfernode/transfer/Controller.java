@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -419,7 +420,7 @@ public final class Controller {
   }
 
   /** Sends {@code msg} to each of {@code nodes} and waits for every answer (or the end timeout). */
-  private Future<Void> broadcast(ControlMessage msg, java.util.Collection<String> nodes) {
+  private Future<Void> broadcast(ControlMessage msg, Collection<String> nodes) {
     List<Future<?>> answers = new ArrayList<>();
     JsonObject json = msg.toJson();
     for (String n : nodes) {
