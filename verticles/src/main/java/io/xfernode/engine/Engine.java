@@ -31,6 +31,7 @@ import io.xfernode.transfer.StreamThreads;
 import io.xfernode.transfer.TransferSpec;
 import io.xfernode.transfer.msg.CancelRequest;
 import io.xfernode.transfer.msg.ControlMessage;
+import io.xfernode.transfer.msg.StatusRequest;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.VertxInternal;
@@ -79,6 +80,8 @@ public final class Engine {
   }
 
   static final int DEFAULT_LIST_LIMIT = 100;
+  /** How long {@code xfer.status} waits for a controller's node before it answers with the store's word. */
+  static final long STATUS_ASK_TIMEOUT_MS = 2_000;
   static final int MAX_LIST_LIMIT = 1000;
 
   private final Vertx vertx;
@@ -88,6 +91,8 @@ public final class Engine {
   private final Agent agent;
   private final SocketRegistry sockets;
   private final Map<String, Controller> active = new ConcurrentHashMap<>();
+  /** Transfers that ended here, until their final status is in the cluster-wide store. */
+  private final Map<String, Controller> unstored = new ConcurrentHashMap<>();
   private final List<Handler<Integer>> activeListeners = new CopyOnWriteArrayList<>();
   private final List<Handler<JsonObject>> finishedListeners = new CopyOnWriteArrayList<>();
   /** Transfers admitted but not yet in {@link #active}: admission counts them, so it is atomic. */
@@ -149,12 +154,37 @@ public final class Engine {
       msg.fail(e.code(), e.getMessage());
       return;
     }
+    if (m instanceof StatusRequest) {
+      Future<JsonObject> known = held(m.transfer());
+      (known != null ? known : store.get(m.transfer())).onComplete(ar -> {
+        if (ar.succeeded() && ar.result() != null) {
+          msg.reply(ar.result());
+        } else {
+          msg.fail(ErrorCode.NOT_FOUND, "no transfer \"" + m.transfer() + "\" on node " + nodeId());
+        }
+      });
+      return;
+    }
     Controller c = active.get(m.transfer());
     if (c != null) {
       c.handle(m, msg);
     } else if (m instanceof CancelRequest) {
-      msg.fail(ErrorCode.NOT_FOUND, "transfer " + m.transfer() + " is not controlled by node " + nodeId());
+      Controller ended = unstored.get(m.transfer());
+      if (ended != null) {
+        msg.reply(ended.status());
+      } else {
+        msg.fail(ErrorCode.NOT_FOUND, "transfer " + m.transfer() + " is not controlled by node " + nodeId());
+      }
     }
+  }
+
+  /** This node's own word on a transfer it controls or has just ended; null when it has none. */
+  private Future<JsonObject> held(String id) {
+    Controller local = active.get(id);
+    if (local == null) {
+      local = unstored.get(id);
+    }
+    return local == null ? null : Future.succeededFuture(local.status().copy());
   }
 
   /** The stream threads of this node, for tests and metrics. */
@@ -317,6 +347,8 @@ public final class Engine {
   }
 
   private void finished(Controller controller) {
+    unstored.put(controller.id(), controller);
+    controller.finalStored().onComplete(ar -> unstored.remove(controller.id(), controller));
     active.remove(controller.id());
     changed();
     JsonObject status = controller.status();
@@ -336,13 +368,25 @@ public final class Engine {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Controller local = active.get(id);
-    if (local != null) {
-      return Future.succeededFuture(local.status().copy());
+    Future<JsonObject> known = held(id);
+    if (known != null) {
+      return known;
     }
-    return store.get(id).compose(s -> s == null
-      ? Future.failedFuture(XferException.notFound("id", "no transfer \"" + id + "\""))
-      : Future.succeededFuture(s));
+    return store.get(id).compose(s -> {
+      if (s == null) {
+        return Future.failedFuture(XferException.notFound("id", "no transfer \"" + id + "\""));
+      }
+      String controller = s.getString("node");
+      if (State.valueOf(s.getString("state")).isFinal() || nodeId().equals(controller)) {
+        return Future.succeededFuture(s);
+      }
+      // the store is behind a live controller (RUNNING is stored late, the final status just after the end
+      // is told): its node knows; one that does not answer leaves the store's word
+      return vertx.eventBus().<JsonObject>request(Addresses.control(controller), new StatusRequest(id).toJson(),
+          new DeliveryOptions().setSendTimeout(STATUS_ASK_TIMEOUT_MS))
+        .map(Message::body)
+        .otherwise(s);
+    });
   }
 
   /** {@code xfer.list}: the transfers of the whole cluster, newest first. */
@@ -361,6 +405,7 @@ public final class Engine {
       // this node's controllers know their transfers' state before the cluster-wide map does
       Map<String, JsonObject> byId = new java.util.LinkedHashMap<>();
       all.forEach(st -> byId.put(st.getString("id"), st));
+      unstored.forEach((id, c) -> byId.put(id, c.status()));
       active.forEach((id, c) -> byId.put(id, c.status()));
       return byId.values();
     }).map(all -> new JsonObject().put("transfers", new JsonArray(all.stream()
@@ -459,12 +504,17 @@ public final class Engine {
     adopter.nodeLeft(node, agent.nodeLeft(node));
   }
 
-  /** Cancels every transfer this node controls and every local element; completes when they have ended. */
+  /**
+   * Cancels every transfer this node controls and every local element; completes when they have ended and
+   * their final statuses are stored.
+   */
   public Future<Void> stop() {
     List<Future<?>> ends = active.keySet().stream().map(id -> (Future<?>) vertx.eventBus()
       .request(Addresses.control(nodeId()), new CancelRequest(id, "node " + nodeId() + " is stopping").toJson())
       .otherwiseEmpty()).collect(Collectors.toList());
-    return Future.join(ends).transform(v -> agent.cancelAll("node " + nodeId() + " is stopping"))
+    return Future.join(ends)
+      .transform(v -> Future.join(unstored.values().stream().map(c -> (Future<?>) c.finalStored()).toList()))
+      .transform(v -> agent.cancelAll("node " + nodeId() + " is stopping"))
       .eventually(() -> control == null ? Future.succeededFuture() : control.unregister())
       .eventually(() -> historyConsumer == null ? Future.succeededFuture() : historyConsumer.unregister())
       .onComplete(v -> threads.shutdown())

@@ -90,6 +90,7 @@ public final class Controller {
   private long setupTimer = -1;
   private long deadline = -1;
   private long lastStored;
+  private volatile Future<Void> stored;
   /** How long a RUNNING status waits before it is stored; the controller's node answers from memory meanwhile. */
   static final long RUNNING_WRITE_DELAY_MS = 100;
 
@@ -452,30 +453,37 @@ public final class Controller {
     return x;
   }
 
-  /** Records the final state in the store first, then tells the world: whoever hears it can read it. */
+  /**
+   * Tells the world, then records the final state in the store. Until the write is in, the engine answers
+   * for the transfer from {@link #finalStored()}'s status in memory, here and for any node that asks, so
+   * whoever hears of the end reads the final status anywhere; the write is off the transfer's critical path.
+   */
   private void finalState() {
     vertx.cancelTimer(deadline);
     status.state(target);
-    // numbered now, so that the final status names the last event (done); sent once the status is stored
+    // numbered now, so that the final status names the last event (done)
     Events.End end = events.end(target, status.bytes(), status.bytesOut(), status.durationMs(), status.checksum(),
       status.error() == null ? null : status.error().toJson());
     changed();
     JsonObject json = snapshot;
-    writer.putFinal(json).onComplete(ar -> {
-      if (ar.failed()) {
-        log.warn("transfer {}: cannot store its final status: {}", spec.id(), ar.cause().getMessage());
-      }
-      // [error], the final state, then done: done is the last event, which subscribers may close on
-      end.publish();
-      // the engine forgets the transfer first: whoever hears of its end finds it gone from the active ones
-      onFinished.accept(this);
-      if (status.error() != null && target != State.CANCELLED) {
-        submitted.tryFail(status.error());
-      }
-      submitted.tryComplete(new JsonObject().put("id", spec.id()).put("state", target.name())
-        .put("plan", json.getJsonObject("plan")));
-      answerCancelRequests();
-    });
+    stored = writer.putFinal(json).onFailure(t ->
+      log.warn("transfer {}: cannot store its final status: {}", spec.id(), t.getMessage()));
+    // the engine forgets the transfer as an active one first and holds its final status until it is stored:
+    // whoever hears of its end finds it gone from the active ones, and ended
+    onFinished.accept(this);
+    // [error], the final state, then done: done is the last event, which subscribers may close on
+    end.publish();
+    if (status.error() != null && target != State.CANCELLED) {
+      submitted.tryFail(status.error());
+    }
+    submitted.tryComplete(new JsonObject().put("id", spec.id()).put("state", target.name())
+      .put("plan", json.getJsonObject("plan")));
+    answerCancelRequests();
+  }
+
+  /** Completes once the final status is in the cluster-wide store (or could not be written); null before the end. */
+  public Future<Void> finalStored() {
+    return stored;
   }
 
   private void answerCancelRequests() {

@@ -85,6 +85,45 @@ class TransferApiTest {
     assertThat(list.getJsonArray("transfers").stream().map(s -> ((JsonObject) s).getString("id"))).contains(id);
   }
 
+  /**
+   * A node that does not control a transfer answers for it as its controller would, at once: RUNNING as soon
+   * as the transfer runs (the store hears of it later), and ended as soon as the end is told (the final
+   * status is stored after the events go out).
+   */
+  @Test
+  void another_node_reads_a_transfer_as_its_controller_knows_it_running_and_ended() throws Exception {
+    String id = "elsewhere-" + UUID.randomUUID();
+    var n1 = cluster.node(1).vertx().eventBus();
+    java.util.concurrent.BlockingQueue<JsonObject> states = new java.util.concurrent.LinkedBlockingQueue<>();
+    var events = n1.<JsonObject>consumer(Addresses.events(id), m -> {
+      if ("state".equals(m.body().getString("type"))) {
+        states.add(m.body());
+      }
+    });
+    await(events.completion());
+    try {
+      await(cluster.node(0).vertx().eventBus().request(Addresses.SUBMIT, new JsonObject().put("id", id)
+        .put("source", "random:?length=1099511627776").put("sink", "null:")));
+      JsonObject state;
+      do {
+        state = states.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(state).as("a state event").isNotNull();
+      } while (!"RUNNING".equals(state.getString("state")));
+      JsonObject running = (JsonObject) await(n1.request(Addresses.STATUS, new JsonObject().put("id", id))).body();
+      assertThat(running.getString("state")).as("n1's word right after RUNNING was told").isEqualTo("RUNNING");
+      await(n1.request(Addresses.CANCEL, new JsonObject().put("id", id).put("reason", "seen")));
+      do {
+        state = states.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(state).as("a state event").isNotNull();
+      } while (!"CANCELLED".equals(state.getString("state")));
+      JsonObject ended = (JsonObject) await(n1.request(Addresses.STATUS, new JsonObject().put("id", id))).body();
+      assertThat(ended.getString("state")).as("n1's word right after CANCELLED was told").isEqualTo("CANCELLED");
+      assertThat(ended.getLong("eventSeq")).as("the final status names the last event").isGreaterThan(state.getLong("seq"));
+    } finally {
+      events.unregister();
+    }
+  }
+
   @Test
   void a_transfer_runs_across_two_nodes_over_tcp_glue() throws Exception {
     String id = "across-" + UUID.randomUUID();

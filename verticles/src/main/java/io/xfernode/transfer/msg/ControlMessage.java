@@ -11,11 +11,12 @@ import io.xfernode.api.XferException;
  * <pre>
  * controller → agent:   SETUP   START   CANCEL   COMMIT
  * agent → controller:   READY   PROGRESS   INFO   DONE   ERROR
- * any node → controller: CANCEL_REQUEST (xfer.cancel)
+ * any node → controller: CANCEL_REQUEST (xfer.cancel)   STATUS_REQUEST (xfer.status)
  * </pre>
  */
 public sealed interface ControlMessage
-  permits Setup, Start, Cancel, Commit, Ready, Progress, Info, Done, Failure, CancelRequest {
+  permits Setup, Start, Cancel, Commit, Ready, Progress, Info, Done, Failure, CancelRequest,
+    StatusRequest {
 
   /** The control protocol's version; a node refuses any other. */
   int VERSION = 2;
@@ -58,6 +59,7 @@ public sealed interface ControlMessage
       case "DONE" -> Done.fromJson(json);
       case "ERROR" -> Failure.fromJson(json);
       case "CANCEL_REQUEST" -> CancelRequest.fromJson(json);
+      case "STATUS_REQUEST" -> StatusRequest.fromJson(json);
       default -> throw XferException.badRequest("type", "unknown control message " + type);
     };
   }

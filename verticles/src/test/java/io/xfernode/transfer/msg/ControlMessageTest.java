@@ -41,7 +41,8 @@ class ControlMessageTest {
       new Info("t1", 0, new JsonObject().put("connection", "tcp x -> y")),
       new Done("t1", 1, 10, new JsonObject().put("checksum", new JsonObject().put("value", "ab"))),
       new Failure("t1", 0, new XferException(404, "source.path: no such file", "source")),
-      new CancelRequest("t1", "because"));
+      new CancelRequest("t1", "because"),
+      new StatusRequest("t1"));
   }
 
   @Test
