@@ -29,33 +29,51 @@ final class TreeReader {
     List<Long> dirTimes = new ArrayList<>();
     byte[] chunk = new byte[64 * 1024];
     long total = 0;
-    TreeArchive.Header h;
-    while ((h = TreeArchive.readHeader(in, field)) != null) {
-      Path target = TreeArchive.inside(into, h.path(), field);
-      Files.createDirectories(target.getParent());
-      if (h.type() == TreeArchive.DIR) {
-        Files.createDirectories(target);
-        dirs.add(target);
-        dirTimes.add(h.mtime());
-        continue;
-      }
-      try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        long left = h.size();
-        while (left > 0) {
-          int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
-          if (n < 0) {
+    SmallFileWrites small = new SmallFileWrites(ctx);
+    try {
+      TreeArchive.Header h;
+      while ((h = TreeArchive.readHeader(in, field)) != null) {
+        Path target = TreeArchive.inside(into, h.path(), field);
+        Files.createDirectories(target.getParent());
+        if (h.type() == TreeArchive.DIR) {
+          Files.createDirectories(target);
+          dirs.add(target);
+          dirTimes.add(h.mtime());
+          continue;
+        }
+        if (h.size() <= SmallFileWrites.MAX_SIZE) {
+          byte[] content = new byte[(int) h.size()];
+          try {
+            in.readFully(content);
+          } catch (java.io.EOFException e) {
             throw new java.io.EOFException("the directory stream ended inside " + h.path());
           }
-          ByteBuffer b = ByteBuffer.wrap(chunk, 0, n);
-          while (b.hasRemaining()) {
-            out.write(b);
-          }
-          left -= n;
-          total += n;
-          ctx.progress(n);
+          total += content.length;
+          small.write(target, content, h.mtime());
+          continue;
         }
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          long left = h.size();
+          while (left > 0) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (n < 0) {
+              throw new java.io.EOFException("the directory stream ended inside " + h.path());
+            }
+            ByteBuffer b = ByteBuffer.wrap(chunk, 0, n);
+            while (b.hasRemaining()) {
+              out.write(b);
+            }
+            left -= n;
+            total += n;
+            ctx.progress(n);
+          }
+        }
+        Files.setLastModifiedTime(target, FileTime.fromMillis(h.mtime()));
       }
-      Files.setLastModifiedTime(target, FileTime.fromMillis(h.mtime()));
+      small.awaitAll();
+    } catch (Exception | Error e) {
+      small.abandon();
+      throw e;
     }
     // read to the end of the input: the upstream is done only once it has been asked for more
     if (in.read() >= 0) {

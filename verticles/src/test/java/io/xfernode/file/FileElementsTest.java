@@ -138,7 +138,10 @@ class FileElementsTest {
       String rel = "l1-" + (i % 5) + "/l2-" + (i % 7) + "/l3-" + (i % 3) + "/f" + i + ".bin";
       Path p = src.resolve(rel);
       Files.createDirectories(p.getParent());
-      byte[] b = new byte[i % 50 == 0 ? 0 : r.nextInt(20_000)];
+      // small files are written several at once, larger ones by the unpacking thread: both, and the edge
+      int size = i % 50 == 0 ? 0 : i % 97 == 1 ? SmallFileWrites.MAX_SIZE : i % 97 == 2 ? SmallFileWrites.MAX_SIZE + 1
+        : i % 97 == 3 ? 300_000 : r.nextInt(20_000);
+      byte[] b = new byte[size];
       r.nextBytes(b);
       Files.write(p, b);
       Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L + i * 1000L));

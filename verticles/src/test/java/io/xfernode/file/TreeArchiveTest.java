@@ -89,7 +89,31 @@ class TreeArchiveTest {
       .hasMessageContaining("goes on after its end marker");
   }
 
-  /** Only progress() is called by the reader. */
+  @Test
+  void a_stream_that_names_a_file_twice_fails_to_unpack_small_or_large() throws Exception {
+    for (int size : new int[]{3, SmallFileWrites.MAX_SIZE + 1}) {
+      Path f = Files.write(dir.resolve("twice-" + size), new byte[size]);
+      TreeWriter.Entry e = new TreeWriter.Entry("x", false, Files.getLastModifiedTime(f).toMillis(), size, f);
+      byte[] bytes = drain(new TreeWriter(List.of(e, e), 64 * 1024, "source.path", n -> { }));
+      Path into = Files.createDirectory(dir.resolve("out-" + size));
+      int[] pos = {0};
+      assertThatThrownBy(() -> TreeReader.unpack(() -> pos[0]++ == 0 ? Buffers.wrap(bytes, bytes.length) : null,
+        into, "sink", new NoProgress()))
+        .as("a file of %d bytes named twice", size)
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+      assertThat(Files.readAllBytes(into.resolve("x"))).as("the first one, whole").hasSize(size);
+    }
+  }
+
+  /** The reader reports progress and writes small files through blocking(), here run at once. */
   static final class NoProgress extends io.xfernode.test.StubContext {
+    @Override
+    public <T> io.vertx.core.Future<T> blocking(String what, java.util.concurrent.Callable<T> work) {
+      try {
+        return io.vertx.core.Future.succeededFuture(work.call());
+      } catch (Exception e) {
+        return io.vertx.core.Future.failedFuture(e);
+      }
+    }
   }
 }
